@@ -1,0 +1,47 @@
+package dev.tandem.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tandem.internal.SqlText;
+
+/**
+ * One complete SQL statement written by the plan's author, for raw-SQL steps. It runs verbatim; see {@link RawSql}.
+ * A single trailing {@code ;} is allowed; several statements are not, so that each runs in its own short, retried
+ * transaction and can be shown with its lock in a plan's explanation.
+ *
+ * <p>Instances are immutable and thread-safe.
+ *
+ * @param sql the statement text, without a trailing semicolon
+ */
+public record SqlStatement(String sql) {
+
+    /**
+     * Checks the text.
+     *
+     * @param sql the statement text
+     * @throws IllegalArgumentException if the text is blank, holds more than one statement, or contains NUL
+     */
+    public SqlStatement {
+        requireNonNull(sql, "sql");
+        sql = SqlText.stripTrailingSemicolon(sql);
+        SqlText.checkFragment(sql, "statement", true);
+    }
+
+    /**
+     * {@return a statement whose text is trusted and run verbatim}
+     *
+     * <p><b>Never build {@code sql} from user input.</b> It is not escaped.
+     *
+     * @param sql the statement, for example {@code CREATE EXTENSION IF NOT EXISTS pg_trgm}
+     * @throws IllegalArgumentException if the text is blank, holds more than one statement, or contains NUL
+     */
+    @RawSql
+    public static SqlStatement trusted(String sql) {
+        return new SqlStatement(sql);
+    }
+
+    @Override
+    public String toString() {
+        return sql;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tandem.plan;
+
+/**
+ * A function over the four kinds of {@link Step}.
+ *
+ * @param <R> the result type
+ */
+public interface StepVisitor<R> {
+    /**
+     * {@return the result for an expand step}
+     *
+     * @param step the step
+     */
+    R visitExpand(Expand step);
+
+    /**
+     * {@return the result for a dual-write step}
+     *
+     * @param step the step
+     */
+    R visitDualWrite(DualWrite step);
+
+    /**
+     * {@return the result for a backfill step}
+     *
+     * @param step the step
+     */
+    R visitBackfill(Backfill step);
+
+    /**
+     * {@return the result for a contract step}
+     *
+     * @param step the step
+     */
+    R visitContract(Contract step);
+}
