@@ -1,0 +1,821 @@
+package dev.tandem.postgres;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
+import dev.tandem.ErrorCode;
+import dev.tandem.MigrationPlan;
+import dev.tandem.PlanStateException;
+import dev.tandem.PlanValidationException;
+import dev.tandem.StepExecutionException;
+import dev.tandem.TandemException;
+import dev.tandem.Violation;
+import dev.tandem.plan.AddColumn;
+import dev.tandem.plan.Backfill;
+import dev.tandem.plan.ColumnMapping;
+import dev.tandem.plan.Contract;
+import dev.tandem.plan.DropColumn;
+import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Expand;
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.RawChange;
+import dev.tandem.plan.Step;
+import dev.tandem.plan.TableName;
+import dev.tandem.postgres.internal.AdvisoryLock;
+import dev.tandem.postgres.internal.Backfiller;
+import dev.tandem.postgres.internal.Catalog;
+import dev.tandem.postgres.internal.DdlRunner;
+import dev.tandem.postgres.internal.Explainer;
+import dev.tandem.postgres.internal.PostgresRenderer;
+import dev.tandem.postgres.internal.SqlStates;
+import dev.tandem.postgres.internal.SqlUnit;
+import dev.tandem.postgres.internal.StateStore;
+import dev.tandem.postgres.internal.TableFacts;
+import dev.tandem.postgres.internal.Verifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link MigrationPlan}s on PostgreSQL, phase by phase:
+ *
+ * <pre>{@code
+ * PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+ * migrator.expand(plan);     // new columns + sync triggers: both app versions work
+ * migrator.backfill(plan);   // batched, resumable
+ * migrator.verify(plan);     // every row consistent? nothing unmapped?
+ * migrator.contract(plan);   // refused unless verified; drops the old representation
+ * }</pre>
+ *
+ * <p>Every phase is idempotent: running a finished phase again does nothing, running an interrupted one resumes it.
+ * State lives in the database (schema {@code tandem} by default), so any process can continue what another started;
+ * a session advisory lock per plan keeps two runners apart. Every DDL statement runs in its own short transaction
+ * under {@code lock_timeout}, retried with backoff up to a deadline (see {@link PostgresOptions}).
+ *
+ * <p>Instances are immutable and thread-safe; each call borrows one connection from the {@code DataSource} for its
+ * whole duration and returns it.
+ */
+public final class PostgresMigrator {
+    private static final Logger log = LoggerFactory.getLogger(PostgresMigrator.class);
+
+    private static final int MIN_SERVER_VERSION = 120000;
+
+    private final DataSource dataSource;
+    private final PostgresOptions options;
+
+    private PostgresMigrator(DataSource dataSource, PostgresOptions options) {
+        this.dataSource = requireNonNull(dataSource, "dataSource");
+        this.options = requireNonNull(options, "options");
+    }
+
+    /**
+     * {@return a migrator with {@linkplain PostgresOptions#defaults() default options}}
+     *
+     * @param dataSource connections to the database; any pool works
+     */
+    public static PostgresMigrator create(DataSource dataSource) {
+        return new PostgresMigrator(dataSource, PostgresOptions.defaults());
+    }
+
+    /**
+     * {@return a migrator with the given options}
+     *
+     * @param dataSource connections to the database; any pool works
+     * @param options the options
+     */
+    public static PostgresMigrator create(DataSource dataSource, PostgresOptions options) {
+        return new PostgresMigrator(dataSource, options);
+    }
+
+    /** {@return the options} */
+    public PostgresOptions options() {
+        return options;
+    }
+
+    /**
+     * {@return a migrator over the same data source with other options; this one is unchanged}
+     *
+     * @param options the options
+     */
+    public PostgresMigrator withOptions(PostgresOptions options) {
+        return new PostgresMigrator(dataSource, options);
+    }
+
+    // ------------------------------------------------------------------------------------------------------ phases
+
+    /**
+     * Runs the expand phase: adds the new columns and installs the sync triggers. Afterwards both application versions
+     * work. Before anything changes, the plan is checked against the catalog (tables, columns, keys, every mapping
+     * expression); a problem is reported with every other one and changes nothing.
+     *
+     * @param plan the plan
+     * @return the plan's status afterwards
+     * @throws PlanValidationException if the plan does not fit the database; nothing was changed
+     * @throws PlanStateException if the plan changed after it started, or a rollback is unfinished
+     * @throws dev.tandem.LockNotAcquiredException if a lock could not be taken in time; run expand again to resume
+     * @throws StepExecutionException if a statement failed
+     */
+    @CanIgnoreReturnValue
+    public PlanStatus expand(MigrationPlan plan) {
+        return session(plan, "expand", (c, store, renderer) -> {
+            Optional<StateStore.PlanRow> row = store.find(c, plan.id());
+            if (row.isPresent()) {
+                PlanState state = row.get().state();
+                switch (state) {
+                    case EXPANDED, BACKFILLING, BACKFILLED, VERIFIED, CONTRACTING, CONTRACTED -> {
+                        log.info("{} - Expand already done (state {})", plan.id(), state);
+                        return store.status(c, plan.id(), plan.checksum());
+                    }
+                    case ROLLING_BACK -> throw new PlanStateException(
+                            ErrorCode.STATE_CONFLICT,
+                            plan.id(),
+                            "Cannot expand plan '" + plan.id() + "': a rollback started and did not finish. Run"
+                                    + " rollback again to finish it, then expand.");
+                    default -> {}
+                }
+            }
+            boolean fresh = row.isEmpty() || row.get().state() == PlanState.ROLLED_BACK || row.get().state() == PlanState.PENDING;
+            Set<String> done = fresh ? Set.of() : store.doneSteps(c, plan.id(), "expand");
+            Map<TableName, TableFacts> facts = preflight(c, plan, renderer, done);
+            long t0 = System.nanoTime();
+            log.info("{} - Expand started ({} steps)", plan.id(), plan.steps(Phase.EXPAND).size());
+            if (fresh) {
+                store.start(c, plan.id(), plan.checksum(), plan.description(), plan.canonicalForm(), PlanState.EXPANDING);
+            } else {
+                store.setState(c, plan.id(), PlanState.EXPANDING);
+            }
+            DdlRunner runner = new DdlRunner(plan.id(), options, store);
+            for (SqlUnit unit : renderer.expandUnits(plan, facts)) {
+                if (allDone(unit, done)) {
+                    log.debug("{} - {} already done", plan.id(), unit.label());
+                    continue;
+                }
+                runner.run(c, unit);
+            }
+            store.setState(c, plan.id(), PlanState.EXPANDED);
+            log.info("{} - Expand completed in {} ms", plan.id(), millisSince(t0));
+            return store.status(c, plan.id(), plan.checksum());
+        });
+    }
+
+    /**
+     * Runs (or resumes) the backfill phase without a progress listener.
+     *
+     * @param plan the plan
+     * @return what this run did
+     * @throws PlanStateException if the plan is not expanded, or changed after it started
+     * @throws StepExecutionException if a batch failed; earlier batches are kept and a new run resumes
+     */
+    @CanIgnoreReturnValue
+    public BackfillReport backfill(MigrationPlan plan) {
+        return backfill(plan, BackfillListener.NONE);
+    }
+
+    /**
+     * Runs (or resumes) the backfill phase: fills the new columns of rows that existed before the sync triggers, in
+     * short batches on key ranges, each its own transaction with its cursor. Progress goes to {@code listener} after
+     * every batch and to the log every {@link PostgresOptions#progressLogInterval()}.
+     *
+     * @param plan the plan
+     * @param listener receives progress after each batch
+     * @return what this run did
+     * @throws PlanStateException if the plan is not expanded, or changed after it started
+     * @throws StepExecutionException if a batch failed; earlier batches are kept and a new run resumes
+     */
+    @CanIgnoreReturnValue
+    public BackfillReport backfill(MigrationPlan plan, BackfillListener listener) {
+        requireNonNull(listener, "listener");
+        return session(plan, "backfill", (c, store, renderer) -> {
+            PlanState state = require(c, store, plan, "backfill").state();
+            if (state == PlanState.BACKFILLED || state == PlanState.VERIFIED || state == PlanState.CONTRACTING
+                    || state == PlanState.CONTRACTED) {
+                log.info("{} - Backfill already done (state {})", plan.id(), state);
+                return new BackfillReport(plan.id(), 0, store.rowsBackfilled(c, plan.id()), 0, 0, Duration.ZERO);
+            }
+            if (state != PlanState.EXPANDED && state != PlanState.BACKFILLING) {
+                throw wrongState(plan, "backfill", state, "run expand first");
+            }
+            long t0 = System.nanoTime();
+            log.info("{} - Backfill started ({} steps)", plan.id(), plan.backfills().size());
+            store.setState(c, plan.id(), PlanState.BACKFILLING);
+            Backfiller backfiller = new Backfiller(plan.id(), options, store);
+            long rows = 0;
+            long batches = 0;
+            long rowwise = 0;
+            for (Backfill step : plan.backfills()) {
+                TableFacts facts = facts(c, renderer, step.table());
+                Backfiller.Result r = backfiller.run(c, step, renderer.backfill(step, facts), listener);
+                rows += r.rows();
+                batches += r.batches();
+                rowwise += r.rowwiseBatches();
+            }
+            store.setState(c, plan.id(), PlanState.BACKFILLED);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            BackfillReport report = new BackfillReport(plan.id(), rows, store.rowsBackfilled(c, plan.id()), batches, rowwise, took);
+            log.info("{} - Backfill completed in {} ms: {} rows in {} batches, {} rows/s", plan.id(), took.toMillis(),
+                    rows, batches, Math.round(report.rowsPerSecond()));
+            return report;
+        });
+    }
+
+    /**
+     * Verifies the plan's sync rules: counts rows whose new columns differ from what the forward mappings give for
+     * their old ones, in batches, and lists unmapped values. The plan becomes {@link PlanState#VERIFIED} when there are
+     * none of either; otherwise it stays {@link PlanState#BACKFILLED} and contract is refused. Safe to run at any time
+     * after the backfill, as often as wanted.
+     *
+     * @param plan the plan
+     * @return the counts and samples
+     * @throws PlanStateException if the backfill has not finished, or the plan changed after it started
+     */
+    @CanIgnoreReturnValue
+    public VerifyReport verify(MigrationPlan plan) {
+        return session(plan, "verify", (c, store, renderer) -> {
+            PlanState state = require(c, store, plan, "verify").state();
+            if (state != PlanState.BACKFILLED && state != PlanState.VERIFIED) {
+                throw wrongState(plan, "verify", state, state == PlanState.CONTRACTED ? "contract already ran" : "run backfill first");
+            }
+            long t0 = System.nanoTime();
+            Verifier verifier = new Verifier(plan.id(), options);
+            long checked = 0;
+            long inconsistent = 0;
+            List<String> sample = new ArrayList<>();
+            for (DualWrite rule : plan.dualWrites()) {
+                TableFacts facts = facts(c, renderer, rule.table());
+                Verifier.Result r = verifier.run(c, rule, renderer.verify(rule, facts));
+                checked += r.checked();
+                inconsistent += r.inconsistent();
+                for (String k : r.sample()) {
+                    if (sample.size() < 20) {
+                        sample.add(k);
+                    }
+                }
+            }
+            long unmapped = store.unmappedCount(c, plan.id());
+            PlanState next = inconsistent == 0 && unmapped == 0 ? PlanState.VERIFIED : PlanState.BACKFILLED;
+            store.setVerified(c, plan.id(), inconsistent, next);
+            VerifyReport report = new VerifyReport(
+                    plan.id(), checked, inconsistent, sample, unmapped, store.unmapped(c, plan.id(), 100), Duration.ofNanos(System.nanoTime() - t0));
+            log.info("{} - Verify completed in {} ms: {} rows checked, {} inconsistent, {} unmapped", plan.id(),
+                    millisSince(t0), checked, inconsistent, unmapped);
+            return report;
+        });
+    }
+
+    /**
+     * Runs the contract phase: drops the sync triggers and what only the old application version needed, each table in
+     * one short transaction. Refused unless the last verification found every row consistent and no value is unmapped
+     * now; see {@link #forceContract} to override.
+     *
+     * @param plan the plan
+     * @return the plan's status afterwards
+     * @throws PlanStateException if the plan is not verified, has unmapped values, or changed after it started
+     */
+    @CanIgnoreReturnValue
+    public PlanStatus contract(MigrationPlan plan) {
+        return contract(plan, null);
+    }
+
+    /**
+     * Runs the contract phase although the plan is not verified or has unmapped values. The reason is stored with the
+     * plan. Unmapped values keep NULL in the new columns.
+     *
+     * @param plan the plan
+     * @param reason why it is safe to contract anyway
+     * @return the plan's status afterwards
+     * @throws PlanStateException if the plan was never expanded, is rolled back, or changed after it started
+     */
+    @CanIgnoreReturnValue
+    public PlanStatus forceContract(MigrationPlan plan, String reason) {
+        requireNonNull(reason, "reason");
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("forceContract needs a reason; it is stored with the plan");
+        }
+        return contract(plan, reason);
+    }
+
+    private PlanStatus contract(MigrationPlan plan, @Nullable String forcedReason) {
+        return session(plan, "contract", (c, store, renderer) -> {
+            StateStore.PlanRow row = require(c, store, plan, "contract");
+            PlanState state = row.state();
+            if (state == PlanState.CONTRACTED) {
+                log.info("{} - Contract already done", plan.id());
+                return store.status(c, plan.id(), plan.checksum());
+            }
+            if (state != PlanState.CONTRACTING) {
+                long unmapped = store.unmappedCount(c, plan.id());
+                boolean safe = state == PlanState.VERIFIED && unmapped == 0;
+                if (!safe && forcedReason == null) {
+                    throw refusal(plan, state, row.inconsistentRows(), unmapped, store.unmapped(c, plan.id(), 5));
+                }
+                if (forcedReason != null) {
+                    if (state == PlanState.PENDING || state == PlanState.EXPANDING || state == PlanState.ROLLING_BACK
+                            || state == PlanState.ROLLED_BACK) {
+                        throw wrongState(plan, "contract", state, "expand first; forcing skips verification, not expand");
+                    }
+                    log.warn("{} - Contract forced in state {} with {} unmapped values: {}", plan.id(), state, unmapped, forcedReason);
+                    store.setForcedReason(c, plan.id(), forcedReason);
+                }
+            }
+            long t0 = System.nanoTime();
+            log.info("{} - Contract started", plan.id());
+            store.setState(c, plan.id(), PlanState.CONTRACTING);
+            Set<String> done = store.doneSteps(c, plan.id(), "contract");
+            DdlRunner runner = new DdlRunner(plan.id(), options, store);
+            for (SqlUnit unit : renderer.contractUnits(plan)) {
+                if (!unit.steps().isEmpty() && allDone(unit, done)) {
+                    continue;
+                }
+                runner.run(c, unit);
+            }
+            store.setState(c, plan.id(), PlanState.CONTRACTED);
+            log.info("{} - Contract completed in {} ms", plan.id(), millisSince(t0));
+            return store.status(c, plan.id(), plan.checksum());
+        });
+    }
+
+    /**
+     * Rolls the plan back at any time before contract: drops the sync triggers and every column the plan added (each
+     * table in one short transaction, so no write slips between them) and runs raw steps' undo statements. The old
+     * columns were kept in sync the whole time, so nothing either application version wrote to them is lost; what was
+     * written only to the new columns is dropped with them. Stop the new application version first.
+     *
+     * @param plan the plan
+     * @return the plan's status afterwards ({@link PlanState#ROLLED_BACK}, or {@link PlanState#PENDING} if it never ran)
+     * @throws PlanStateException if contract already ran, a raw step has no undo, or the plan changed after it started
+     */
+    @CanIgnoreReturnValue
+    public PlanStatus rollback(MigrationPlan plan) {
+        return session(plan, "rollback", (c, store, renderer) -> {
+            Optional<StateStore.PlanRow> row = store.find(c, plan.id());
+            if (row.isEmpty() || row.get().state() == PlanState.PENDING) {
+                log.info("{} - Rollback: the plan never ran; nothing to do", plan.id());
+                return store.status(c, plan.id(), plan.checksum());
+            }
+            PlanState state = row.get().state();
+            if (state == PlanState.ROLLED_BACK) {
+                log.info("{} - Rollback already done", plan.id());
+                return store.status(c, plan.id(), plan.checksum());
+            }
+            if (!state.canRollBack()) {
+                throw new PlanStateException(
+                        ErrorCode.STATE_CONFLICT,
+                        plan.id(),
+                        "Cannot roll back plan '" + plan.id() + "': contract " + (state == PlanState.CONTRACTED ? "ran" : "started")
+                                + " and dropped what the old version needs. "
+                                + (state == PlanState.CONTRACTING ? "Run contract again to finish it. " : "")
+                                + "Write a new plan to change the schema back.");
+            }
+            Set<String> expanded = store.doneSteps(c, plan.id(), "expand");
+            for (Step s : plan.steps(Phase.EXPAND)) {
+                if (s instanceof Expand e && e.change() instanceof RawChange raw && raw.undo() == null
+                        && expanded.contains(e.id().value())) {
+                    throw new PlanStateException(
+                            ErrorCode.STATE_CONFLICT,
+                            plan.id(),
+                            "Cannot roll back plan '" + plan.id() + "': raw step '" + e.id() + "' ran and has no undo"
+                                    + " statement. Undo it by hand, or give the raw step an undo statement.");
+                }
+            }
+            long t0 = System.nanoTime();
+            log.info("{} - Rollback started (from {})", plan.id(), state);
+            store.setState(c, plan.id(), PlanState.ROLLING_BACK);
+            Set<String> done = store.doneSteps(c, plan.id(), "rollback");
+            DdlRunner runner = new DdlRunner(plan.id(), options, store);
+            Set<String> rawIds = new HashSet<>();
+            for (Step s : plan.steps(Phase.EXPAND)) {
+                if (s instanceof Expand e && e.change() instanceof RawChange) {
+                    rawIds.add(e.id().value());
+                }
+            }
+            for (SqlUnit unit : renderer.rollbackUnits(plan)) {
+                boolean raw = !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> rawIds.contains(s.value()));
+                if (raw && (allDone(unit, done) || !anyDone(unit, expanded))) {
+                    continue; // a raw undo runs once, and only for a raw step that ran
+                }
+                runner.run(c, unit);
+            }
+            for (String phase : List.of("expand", "contract", "rollback")) {
+                store.clearMarkers(c, plan.id(), phase);
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + options.stateSchema().quoted()
+                    + ".\"backfills\" WHERE plan_id = ?")) {
+                ps.setString(1, plan.id());
+                ps.executeUpdate();
+            }
+            store.setState(c, plan.id(), PlanState.ROLLED_BACK);
+            log.info("{} - Rollback completed in {} ms", plan.id(), millisSince(t0));
+            return store.status(c, plan.id(), plan.checksum());
+        });
+    }
+
+    /**
+     * {@return the plan's stored status; never changes anything and takes no lock}
+     *
+     * @param plan the plan
+     */
+    public PlanStatus status(MigrationPlan plan) {
+        requireNonNull(plan, "plan");
+        try (Connection c = dataSource.getConnection()) {
+            return new StateStore(options.stateSchema()).status(c, plan.id(), plan.checksum());
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED, plan.id(), null, "status", SqlStates.of(e),
+                    "Could not read the status of plan '" + plan.id() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Explains the plan: every statement of every phase (expand, backfill, verify, contract, rollback) with the lock it
+     * takes, whether it rewrites or scans the table, and whether it runs in a transaction. Reads the catalog in a
+     * read-only transaction and changes nothing.
+     *
+     * @param plan the plan
+     * @return the explanation; print it with {@code toString()}
+     * @throws PlanValidationException if a table of the plan does not exist
+     */
+    public PlanExplanation explain(MigrationPlan plan) {
+        requireNonNull(plan, "plan");
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), options.stateSchema(), options.defaultSchema());
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET TRANSACTION READ ONLY");
+                Map<TableName, TableFacts> facts = new LinkedHashMap<>();
+                List<Violation> violations = new ArrayList<>();
+                for (TableName t : tables(plan, renderer)) {
+                    Optional<Catalog.Table> table = Catalog.table(c, t);
+                    if (table.isPresent()) {
+                        facts.put(t, table.get().facts());
+                    } else {
+                        violations.add(new Violation("plan", "table " + t.quoted() + " does not exist"));
+                    }
+                }
+                if (!violations.isEmpty()) {
+                    throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), violations);
+                }
+                return Explainer.explain(plan, renderer, facts);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED, plan.id(), null, "explain", SqlStates.of(e),
+                    "Could not explain plan '" + plan.id() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs every phase up to {@code target}, skipping the ones already done: {@code EXPANDED}, {@code BACKFILLED},
+     * {@code VERIFIED} or {@code CONTRACTED}. Verification is part of the way to {@code VERIFIED} and
+     * {@code CONTRACTED}; contract is still refused if it finds a problem.
+     *
+     * @param plan the plan
+     * @param target where to stop
+     * @return the plan's status afterwards
+     * @throws IllegalArgumentException if {@code target} is not one of the four states above
+     */
+    @CanIgnoreReturnValue
+    public PlanStatus runTo(MigrationPlan plan, PlanState target) {
+        requireNonNull(target, "target");
+        if (target != PlanState.EXPANDED && target != PlanState.BACKFILLED && target != PlanState.VERIFIED
+                && target != PlanState.CONTRACTED) {
+            throw new IllegalArgumentException("runTo target must be EXPANDED, BACKFILLED, VERIFIED or CONTRACTED, not " + target);
+        }
+        PlanStatus status = expand(plan);
+        if (target == PlanState.EXPANDED) {
+            return status;
+        }
+        backfill(plan);
+        if (target == PlanState.BACKFILLED) {
+            return status(plan);
+        }
+        if (status(plan).state() != PlanState.CONTRACTED) {
+            verify(plan);
+        }
+        if (target == PlanState.VERIFIED) {
+            return status(plan);
+        }
+        return contract(plan);
+    }
+
+    // ------------------------------------------------------------------------------------------------------ plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c, StateStore store, PostgresRenderer renderer) throws SQLException;
+    }
+
+    private <T> T session(MigrationPlan plan, String phase, Work<T> work) {
+        requireNonNull(plan, "plan");
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), options.stateSchema(), options.defaultSchema());
+        StateStore store = new StateStore(options.stateSchema());
+        try (Connection c = dataSource.getConnection()) {
+            prepare(c, plan);
+            AdvisoryLock lock = AdvisoryLock.acquire(c, plan.id(), options.runnerLockWait(), phase);
+            try {
+                store.ensureSchema(c, renderer.stateSchemaDdl());
+                checkChecksum(c, store, plan);
+                try {
+                    return work.run(c, store, renderer);
+                } catch (TandemException e) {
+                    if (!(e instanceof PlanStateException) && !(e instanceof PlanValidationException)) {
+                        recordError(c, store, plan, e.getMessage());
+                    }
+                    throw e;
+                } catch (SQLException e) {
+                    recordError(c, store, plan, String.valueOf(e.getMessage()));
+                    throw e;
+                }
+            } finally {
+                lock.close();
+                reset(c);
+            }
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    phase,
+                    SqlStates.of(e),
+                    capitalize(phase) + " of plan '" + plan.id() + "' failed: SQLState " + SqlStates.of(e) + ": "
+                            + e.getMessage()
+                            + (SqlStates.connectionLost(e)
+                                    ? ". The connection was lost; the work done so far is saved, run " + phase + " again to resume."
+                                    : ""),
+                    e);
+        }
+    }
+
+    private static void recordError(Connection c, StateStore store, MigrationPlan plan, @Nullable String message) {
+        try {
+            if (!c.isClosed() && c.isValid(2)) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+                store.setError(c, plan.id(), String.valueOf(message));
+            }
+        } catch (SQLException e) {
+            log.debug("{} - could not record the error: {}", plan.id(), e.getMessage());
+        }
+    }
+
+    private void prepare(Connection c, MigrationPlan plan) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.setAutoCommit(true);
+        }
+        int version = Catalog.serverVersion(c);
+        if (version < MIN_SERVER_VERSION) {
+            throw new StepExecutionException(ErrorCode.STEP_FAILED, plan.id(), null, "connect", null,
+                    "Tandem needs PostgreSQL 12 or later; this server is version " + version, null);
+        }
+        if (!"on".equals(Catalog.setting(c, "standard_conforming_strings"))) {
+            throw new StepExecutionException(ErrorCode.STEP_FAILED, plan.id(), null, "connect", null,
+                    "Tandem needs standard_conforming_strings = on (the default since PostgreSQL 9.1); it is off on"
+                            + " this connection. Turn it on for the migration's role or database.", null);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+            ps.setString(1, options.applicationName());
+            ps.execute();
+        }
+    }
+
+    private static void reset(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET application_name");
+                }
+            }
+        } catch (SQLException e) {
+            log.debug("could not reset the connection: {}", e.getMessage());
+        }
+    }
+
+    private static void checkChecksum(Connection c, StateStore store, MigrationPlan plan) throws SQLException {
+        Optional<StateStore.PlanRow> row = store.find(c, plan.id());
+        if (row.isEmpty() || row.get().checksum().equals(plan.checksum())) {
+            return;
+        }
+        PlanState state = row.get().state();
+        if (state == PlanState.ROLLED_BACK || state == PlanState.PENDING) {
+            return; // nothing of the old plan remains; the new one may start afresh
+        }
+        throw new PlanStateException(
+                ErrorCode.CHECKSUM_CHANGED,
+                plan.id(),
+                "Plan '" + plan.id() + "' changed after it started: its checksum is " + plan.checksum().substring(0, 12)
+                        + " but " + row.get().checksum().substring(0, 12) + " was stored when it started (state "
+                        + state + "). Nothing was changed. Run the plan exactly as it started (its canonical form is"
+                        + " stored in " + "tandem.plans.canonical_form), roll it back first, or give the changed plan a"
+                        + " new id.");
+    }
+
+    private static StateStore.PlanRow require(Connection c, StateStore store, MigrationPlan plan, String phase)
+            throws SQLException {
+        Optional<StateStore.PlanRow> row = store.find(c, plan.id());
+        if (row.isEmpty()) {
+            throw wrongState(plan, phase, PlanState.PENDING, "run expand first");
+        }
+        return row.get();
+    }
+
+    private static PlanStateException wrongState(MigrationPlan plan, String phase, PlanState state, String hint) {
+        return new PlanStateException(
+                ErrorCode.STATE_CONFLICT,
+                plan.id(),
+                "Cannot " + phase + " plan '" + plan.id() + "' in state " + state + ": " + hint + ". Nothing was changed.");
+    }
+
+    private static PlanStateException refusal(
+            MigrationPlan plan, PlanState state, long inconsistent, long unmapped, List<UnmappedRow> examples) {
+        StringBuilder why = new StringBuilder();
+        if (state != PlanState.VERIFIED) {
+            why.append(state == PlanState.BACKFILLED && inconsistent > 0
+                    ? "the last verification found " + inconsistent + " inconsistent rows"
+                    : state == PlanState.BACKFILLED && inconsistent < 0
+                            ? "it has not been verified; run verify"
+                            : state == PlanState.BACKFILLED
+                                    ? "the last verification did not pass"
+                                    : "it is in state " + state + ", not VERIFIED; run backfill and verify");
+        }
+        if (unmapped > 0) {
+            if (why.length() > 0) {
+                why.append(", and ");
+            }
+            why.append(unmapped).append(" values could not be mapped (");
+            for (int i = 0; i < examples.size(); i++) {
+                UnmappedRow u = examples.get(i);
+                why.append(i == 0 ? "" : "; ").append(u.table()).append(" key ").append(u.key()).append(": ")
+                        .append(u.reason());
+            }
+            why.append(unmapped > examples.size() ? "; ..." : "").append(")");
+        }
+        return new PlanStateException(
+                ErrorCode.CONTRACT_REFUSED,
+                plan.id(),
+                "Contract of plan '" + plan.id() + "' refused: " + why + ". Contract drops the old representation,"
+                        + " so it runs only when every row is consistent and nothing is unmapped. Fix the values (a"
+                        + " write the plan can map clears them) and run verify, or call forceContract(plan, reason)."
+                        + " Nothing was changed.");
+    }
+
+    private Map<TableName, TableFacts> preflight(
+            Connection c, MigrationPlan plan, PostgresRenderer renderer, Set<String> done) throws SQLException {
+        List<Violation> violations = new ArrayList<>();
+        Map<TableName, Catalog.Table> tables = new HashMap<>();
+        for (TableName t : tables(plan, renderer)) {
+            Catalog.table(c, t).ifPresentOrElse(
+                    table -> tables.put(t, table),
+                    () -> violations.add(new Violation("plan", "table " + t.quoted() + " does not exist"
+                            + (t.schema() != null && t.schema().equals(options.defaultSchema())
+                                    ? " (unqualified names resolve in PostgresOptions.defaultSchema, now "
+                                            + options.defaultSchema() + ")"
+                                    : ""))));
+        }
+        for (Step step : plan.steps()) {
+            String where = step.id().value();
+            if (step instanceof Expand e && e.change() instanceof AddColumn a) {
+                Catalog.Table table = tables.get(renderer.qualify(a.table()));
+                if (table != null && !done.contains(where) && table.fullTypes().containsKey(a.column())) {
+                    violations.add(new Violation(where, "column " + a.column().quoted() + " already exists in "
+                            + renderer.qualify(a.table()).quoted() + "; the plan adds it"));
+                }
+            } else if (step instanceof DualWrite d) {
+                Catalog.Table table = tables.get(renderer.qualify(d.table()));
+                if (table == null) {
+                    continue;
+                }
+                for (Identifier col : d.oldColumns()) {
+                    if (!table.fullTypes().containsKey(col)) {
+                        violations.add(new Violation(where, "column " + col.quoted() + " does not exist in "
+                                + renderer.qualify(d.table()).quoted()));
+                    }
+                }
+                if (!table.facts().hasKey()) {
+                    violations.add(new Violation(where, renderer.qualify(d.table()).quoted() + " has no primary key;"
+                            + " the backfill and verification work on key ranges. Add a primary key first"));
+                }
+            } else if (step instanceof Contract k && k.change() instanceof DropColumn dc) {
+                Catalog.Table table = tables.get(renderer.qualify(dc.table()));
+                boolean added = plan.steps(Phase.EXPAND).stream().anyMatch(s -> s instanceof Expand x
+                        && x.change() instanceof AddColumn ac && ac.table().equals(dc.table())
+                        && ac.column().equals(dc.column()));
+                if (table != null && !added && !table.fullTypes().containsKey(dc.column())) {
+                    violations.add(new Violation(where, "column " + dc.column().quoted() + " does not exist in "
+                            + renderer.qualify(dc.table()).quoted() + "; contract would drop it"));
+                }
+            }
+        }
+        if (violations.isEmpty()) {
+            // Every mapping expression must parse against the table before anything changes: a typo installed in a
+            // trigger would fail every write of the old version.
+            for (DualWrite d : plan.dualWrites()) {
+                if (done.contains(d.id().value())) {
+                    continue;
+                }
+                TableName t = renderer.qualify(d.table());
+                Map<Identifier, String> types = new HashMap<>();
+                for (Step s : plan.steps(Phase.EXPAND)) {
+                    if (s instanceof Expand e && e.change() instanceof AddColumn a && renderer.qualify(a.table()).equals(t)) {
+                        types.put(a.column(), a.type().sql());
+                    }
+                }
+                Catalog.Table table = tables.get(t);
+                for (Identifier col : d.newColumns()) {
+                    if (!types.containsKey(col) && table != null && table.fullTypes().containsKey(col)) {
+                        types.put(col, table.fullTypes().get(col));
+                    }
+                }
+                if (!types.keySet().containsAll(d.newColumns())) {
+                    continue;
+                }
+                try (Statement s = c.createStatement()) {
+                    boolean existing = table != null && table.fullTypes().keySet().containsAll(d.newColumns());
+                    s.execute(existing ? renderer.expressionCheck(d, t) : renderer.expressionPreflight(d, t, types));
+                } catch (SQLException e) {
+                    violations.add(new Violation(d.id().value(), "a mapping expression is invalid for " + t.quoted()
+                            + ": " + e.getMessage() + " (expressions: " + expressions(d) + ")"));
+                }
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), violations);
+        }
+        Map<TableName, TableFacts> facts = new LinkedHashMap<>();
+        tables.forEach((k, v) -> facts.put(k, v.facts()));
+        return facts;
+    }
+
+    private static String expressions(DualWrite d) {
+        List<String> out = new ArrayList<>();
+        for (ColumnMapping m : d.forward()) {
+            out.add(m.column() + " <- " + m.expression().sql());
+        }
+        for (ColumnMapping m : d.backward()) {
+            out.add(m.column() + " <- " + m.expression().sql());
+        }
+        d.mappableCondition().ifPresent(e -> out.add("mappableWhen " + e.sql()));
+        return String.join("; ", out);
+    }
+
+    private static Set<TableName> tables(MigrationPlan plan, PostgresRenderer renderer) {
+        Set<TableName> out = new LinkedHashSet<>();
+        for (Step s : plan.steps()) {
+            if (s instanceof Expand e && e.change() instanceof AddColumn a) {
+                out.add(renderer.qualify(a.table()));
+            } else if (s instanceof DualWrite d) {
+                out.add(renderer.qualify(d.table()));
+            } else if (s instanceof Contract k && k.change() instanceof DropColumn dc) {
+                out.add(renderer.qualify(dc.table()));
+            }
+        }
+        return out;
+    }
+
+    private static TableFacts facts(Connection c, PostgresRenderer renderer, TableName table) throws SQLException {
+        TableName t = renderer.qualify(table);
+        return Catalog.table(c, t)
+                .orElseThrow(() -> new IllegalStateException("table " + t.quoted() + " disappeared during the migration"))
+                .facts();
+    }
+
+    private static boolean allDone(SqlUnit unit, Set<String> done) {
+        return !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> done.contains(s.value()));
+    }
+
+    private static boolean anyDone(SqlUnit unit, Set<String> done) {
+        return unit.steps().stream().anyMatch(s -> done.contains(s.value()));
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

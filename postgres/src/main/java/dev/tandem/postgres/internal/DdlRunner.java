@@ -1,0 +1,233 @@
+package dev.tandem.postgres.internal;
+
+import dev.tandem.ErrorCode;
+import dev.tandem.LockNotAcquiredException;
+import dev.tandem.LockNotAcquiredException.BlockingSession;
+import dev.tandem.StepExecutionException;
+import dev.tandem.postgres.PostgresOptions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link SqlUnit}s under Tandem's lock discipline: each transactional unit in its own short transaction with
+ * {@code SET LOCAL lock_timeout} and {@code statement_timeout}, retried on lock timeouts and deadlocks with jittered
+ * exponential backoff until a deadline; when the deadline passes, the exception names the sessions that held the lock.
+ */
+public final class DdlRunner {
+    private static final Logger log = LoggerFactory.getLogger(DdlRunner.class);
+
+    private final String planId;
+    private final PostgresOptions options;
+    private final StateStore store;
+
+    /**
+     * Creates a runner.
+     *
+     * @param planId the plan's id
+     * @param options the options
+     * @param store the state store (for step markers and events)
+     */
+    public DdlRunner(String planId, PostgresOptions options, StateStore store) {
+        this.planId = planId;
+        this.options = options;
+        this.store = store;
+    }
+
+    /**
+     * Runs the unit, retrying lock failures, and marks its steps done in the same transaction.
+     *
+     * @param c the connection, in autocommit mode, holding no locks
+     * @param unit the unit
+     * @throws LockNotAcquiredException when the lock could not be taken before the deadline
+     * @throws StepExecutionException when a statement fails for another reason
+     * @throws SQLException when the connection fails
+     */
+    public void run(Connection c, SqlUnit unit) throws SQLException {
+        long start = System.nanoTime();
+        long deadline = start + options.lockRetryDeadline().toNanos();
+        List<BlockingSession> blockers = List.of();
+        SQLException last = null;
+        for (int attempt = 1; ; attempt++) {
+            Instant began = Instant.now();
+            long t0 = System.nanoTime();
+            try {
+                if (unit.transactional()) {
+                    runInTransaction(c, unit);
+                } else {
+                    runOutsideTransaction(c, unit);
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                log.debug("{} - {} {} done in {} ms (attempt {})", planId, unit.phaseName(), unit.label(), ms, attempt);
+                bestEffortEvent(c, unit, attempt, began, ms, "ok", "");
+                return;
+            } catch (SQLException e) {
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (!SqlStates.lockFailure(e)) {
+                    bestEffortEvent(c, unit, attempt, began, ms, "failed", String.valueOf(e.getMessage()));
+                    if (SqlStates.connectionLost(e)) {
+                        throw e;
+                    }
+                    throw failure(unit, e);
+                }
+                last = e;
+                blockers = inspect(c, unit);
+                long delay = backoff(attempt);
+                bestEffortEvent(c, unit, attempt, began, ms, "lock-timeout", describe(blockers));
+                if (System.nanoTime() + delay * 1_000_000 > deadline) {
+                    throw lockFailure(unit, attempt, (System.nanoTime() - start) / 1_000_000, blockers, last);
+                }
+                log.warn(
+                        "{} - {} {}: could not lock {} in {} mode within lock_timeout {} ms (attempt {}); retrying in {} ms. Holders: {}",
+                        planId,
+                        unit.phaseName(),
+                        unit.label(),
+                        unit.lockTable() == null ? "its table" : unit.lockTable().quoted(),
+                        unit.lockMode().sqlName(),
+                        options.lockTimeout().toMillis(),
+                        attempt,
+                        delay,
+                        describe(blockers));
+                sleep(delay);
+            }
+        }
+    }
+
+    private void runInTransaction(Connection c, SqlUnit unit) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
+            s.execute("SET LOCAL statement_timeout = '" + options.statementTimeout().toMillis() + "ms'");
+            for (RenderedStatement r : unit.statements()) {
+                s.execute(r.sql());
+            }
+            store.markDone(c, planId, unit.phaseName(), ids(unit));
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private void runOutsideTransaction(Connection c, SqlUnit unit) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
+            s.execute("SET statement_timeout = '" + options.statementTimeout().toMillis() + "ms'");
+            try {
+                for (RenderedStatement r : unit.statements()) {
+                    s.execute(r.sql());
+                }
+            } finally {
+                s.execute("RESET lock_timeout");
+                s.execute("RESET statement_timeout");
+            }
+            store.markDone(c, planId, unit.phaseName(), ids(unit));
+        }
+    }
+
+    private static List<String> ids(SqlUnit unit) {
+        return unit.steps().stream().map(id -> id.value()).collect(Collectors.toList());
+    }
+
+    private List<BlockingSession> inspect(Connection c, SqlUnit unit) {
+        if (unit.lockTable() == null) {
+            return List.of();
+        }
+        try {
+            return Blockers.on(c, unit.lockTable(), unit.lockMode());
+        } catch (SQLException e) {
+            log.debug("{} - could not list lock holders: {}", planId, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Equal jitter: half the exponential delay fixed, half random, so retrying runners spread out. */
+    private long backoff(int attempt) {
+        long base = options.retryInitialDelay().toMillis();
+        long cap = options.retryMaxDelay().toMillis();
+        long exp = attempt >= 30 ? cap : Math.min(cap, base << (attempt - 1));
+        long half = Math.max(1, exp / 2);
+        return half + ThreadLocalRandom.current().nextLong(half + 1);
+    }
+
+    static String describe(List<BlockingSession> blockers) {
+        if (blockers.isEmpty()) {
+            return "none seen (they ended before Tandem looked)";
+        }
+        return blockers.stream().map(BlockingSession::describe).collect(Collectors.joining("; "));
+    }
+
+    private LockNotAcquiredException lockFailure(
+            SqlUnit unit, int attempts, long elapsedMillis, List<BlockingSession> blockers, SQLException cause) {
+        String table = unit.lockTable() == null ? "its table" : unit.lockTable().quoted();
+        String terminate = blockers.isEmpty()
+                ? "End the long transaction on that table"
+                : "End " + (blockers.size() == 1 ? "that session" : "those sessions") + " (SELECT pg_terminate_backend("
+                        + blockers.get(0).pid() + ")" + (blockers.size() > 1 ? ", ..." : "") + ")";
+        String message = capitalize(unit.phaseName()) + " step '" + unit.label() + "' of plan '" + planId
+                + "' could not lock " + table + " in " + unit.lockMode().sqlName() + " mode: gave up after "
+                + attempts + " attempts in " + elapsedMillis + " ms (lock_timeout " + options.lockTimeout().toMillis()
+                + " ms each, so other queries never waited longer behind it). Blocked by: " + describe(blockers)
+                + ". " + terminate + ", or raise PostgresOptions.lockRetryDeadline (now "
+                + options.lockRetryDeadline() + "). Nothing of this step was applied; run the phase again to resume.";
+        return new LockNotAcquiredException(ErrorCode.LOCK_TIMEOUT, planId, message, blockers, cause);
+    }
+
+    private StepExecutionException failure(SqlUnit unit, SQLException e) {
+        String sql = unit.statements().isEmpty() ? "" : unit.statements().get(0).sql();
+        String message = capitalize(unit.phaseName()) + " step '" + unit.label() + "' of plan '" + planId
+                + "' failed: SQLState " + SqlStates.of(e) + ": " + e.getMessage() + ". Nothing of this step was applied."
+                + (SqlStates.timeout(e)
+                        ? " Raise PostgresOptions.statementTimeout (now " + options.statementTimeout() + ")."
+                        : "")
+                + " First statement: " + cap(sql);
+        return new StepExecutionException(
+                ErrorCode.STEP_FAILED, planId, unit.label(), unit.phaseName(), SqlStates.of(e), message, e);
+    }
+
+    static String cap(String sql) {
+        return sql.length() <= 1024 ? sql : sql.substring(0, 1024) + "...";
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private void bestEffortEvent(Connection c, SqlUnit unit, int attempt, Instant began, long ms, String outcome, String detail) {
+        try {
+            store.event(c, planId, unit.phaseName(), unit.label(), attempt, began, ms, outcome, detail);
+        } catch (SQLException e) {
+            log.debug("{} - could not write event: {}", planId, e.getMessage());
+        }
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+    }
+
+    static Duration millis(long ms) {
+        return Duration.ofMillis(ms);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tandem.postgres.internal;
+
+import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Identifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Names of the database objects Tandem creates. They derive from a hash of the plan and step ids, so they are stable
+ * across runs (a resumed expand finds what an interrupted one made) and always well under 63 bytes.
+ */
+public final class Names {
+    private Names() {}
+
+    /** The custom setting the sync triggers read: {@code off} in backfill batches, {@code forward} in row-wise fixes. */
+    public static final String SYNC_SETTING = "tandem.sync";
+
+    static String hash(String planId, String stepId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((planId + '\0' + stepId).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /**
+     * {@return the sync function's name (in the state schema)}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier syncFunction(String planId, DualWrite rule) {
+        return Identifier.of("sync_" + hash(planId, rule.id().value()));
+    }
+
+    /**
+     * {@return the name of the sync rule's INSERT trigger}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier insertTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_ins");
+    }
+
+    /**
+     * {@return the name of the sync rule's UPDATE trigger}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier updateTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_upd");
+    }
+}

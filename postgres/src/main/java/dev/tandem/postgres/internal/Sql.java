@@ -1,0 +1,67 @@
+package dev.tandem.postgres.internal;
+
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.TableName;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Quoting for generated SQL. Every identifier goes through {@link #ident}, every inlined string through {@link
+ * #literal}; both assume {@code standard_conforming_strings = on}, which the executor checks when it connects.
+ */
+public final class Sql {
+    private Sql() {}
+
+    /**
+     * {@return the identifier in double quotes, embedded quotes doubled}
+     *
+     * @param id the identifier
+     */
+    public static String ident(Identifier id) {
+        return id.quoted();
+    }
+
+    /**
+     * {@return the name in double quotes, embedded quotes doubled}
+     *
+     * @param name a name
+     */
+    public static String ident(String name) {
+        return Identifier.of(name).quoted();
+    }
+
+    /**
+     * {@return the schema-qualified, quoted table name}
+     *
+     * @param table a table whose schema is set
+     * @throws IllegalStateException if the table has no schema
+     */
+    public static String table(TableName table) {
+        if (table.schema() == null) {
+            throw new IllegalStateException("table must be qualified before rendering: " + table);
+        }
+        return table.quoted();
+    }
+
+    /**
+     * {@return {@code value} as a string literal: single quotes, embedded quotes doubled}
+     *
+     * @param value the value, without NUL characters
+     * @throws IllegalArgumentException if the value contains NUL
+     */
+    public static String literal(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a SQL literal cannot contain NUL");
+        }
+        return '\'' + value.replace("'", "''") + '\'';
+    }
+
+    /**
+     * {@return the identifiers quoted and joined with {@code ", "}}
+     *
+     * @param ids identifiers
+     */
+    public static String idents(List<Identifier> ids) {
+        return ids.stream().map(Identifier::quoted).collect(Collectors.joining(", "));
+    }
+}
