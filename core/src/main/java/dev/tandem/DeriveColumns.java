@@ -180,8 +180,11 @@ public final class DeriveColumns {
     }
 
     /**
-     * {@return a copy where an old value is mapped forward only when {@code condition} holds; other values are
-     * unmapped and handled by the {@linkplain #onUnmapped policy}}
+     * {@return a copy where an old value is mapped forward only when {@code condition} is not false; values for which
+     * it is false are unmapped and handled by the {@linkplain #onUnmapped policy}}
+     *
+     * <p>As with a {@code CHECK} constraint, a NULL result accepts the value, so rows whose old columns are NULL map
+     * to whatever the forward expressions give for NULL.
      *
      * @param condition a boolean expression over the old columns
      */

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param oldColumns the old representation's columns, read by the forward expressions
  * @param forward assignments to the new columns, computed from the old ones
  * @param backward assignments to the old columns, computed from the new ones; empty for a one-way rule
- * @param mappableWhen a condition over the old columns that must hold for a value to be mapped forward, or {@code null}
- *     to accept every value for which the forward expressions succeed
+ * @param mappableWhen a condition over the old columns; a value for which it is false is unmapped (NULL accepts, as in a
+ *     {@code CHECK} constraint), or {@code null} to accept every value for which the forward expressions succeed
  * @param unmappedPolicy what happens to a value that cannot be mapped
  */
 public record DualWrite(

@@ -349,9 +349,9 @@ public final class PostgresRenderer {
         // forward: old -> new
         b.append("    BEGIN\n");
         if (rule.mappableWhen() != null) {
-            b.append("      _tandem_ok := coalesce((").append(rule.mappableWhen().sql()).append(")::boolean, false);\n");
+            b.append("      _tandem_ok := coalesce((").append(rule.mappableWhen().sql()).append(")::boolean, true);\n");
             b.append("      IF NOT _tandem_ok THEN\n");
-            b.append("        _tandem_reason := 'the plan''s mappableWhen condition is not true';\n");
+            b.append("        _tandem_reason := 'the plan''s mappableWhen condition is false';\n");
             b.append("      END IF;\n");
         }
         b.append("      IF _tandem_ok THEN\n");
@@ -540,17 +540,19 @@ public final class PostgresRenderer {
         return new Range(upper, k + " > " + params(facts) + " AND " + upper);
     }
 
+    // Keys are selected as text so any key type round-trips through the cursor; the ORDER BY must name the table's
+    // column (t."id"), or PostgreSQL would sort by the text output column of the same name.
     private static String maxKey(TableFacts facts) {
-        String order = facts.key().stream().map(k -> Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", "));
-        return "SELECT " + facts.key().stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
-                + " FROM " + Sql.table(facts.table()) + " ORDER BY " + order + " LIMIT 1";
+        String order = facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", "));
+        return "SELECT " + facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + Sql.table(facts.table()) + " t ORDER BY " + order + " LIMIT 1";
     }
 
     private static Range bounds(TableFacts facts) {
-        Range r = range(facts, "");
-        String select = "SELECT " + facts.key().stream().map(k -> Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
-                + " FROM " + Sql.table(facts.table()) + " WHERE ";
-        String tail = " ORDER BY " + keyList(facts, "") + " OFFSET ? LIMIT 1";
+        Range r = range(facts, "t.");
+        String select = "SELECT " + facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + Sql.table(facts.table()) + " t WHERE ";
+        String tail = " ORDER BY " + keyList(facts, "t.") + " OFFSET ? LIMIT 1";
         return new Range(select + r.first() + tail, select + r.next() + tail);
     }
 
@@ -575,10 +577,10 @@ public final class PostgresRenderer {
                 + " (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n"
                 + "SELECT " + Sql.literal(planId) + ", " + Sql.literal(rule.id().value()) + ", "
                 + Sql.literal(t.quoted()) + ", " + keyArray(facts, "t.") + ", 'forward', NULL, "
-                + "'the plan''s mappableWhen condition is not true', " + valueText(rule.oldColumns(), "t.") + ", now()\n"
+                + "'the plan''s mappableWhen condition is false', " + valueText(rule.oldColumns(), "t.") + ", now()\n"
                 + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate
                 + (onlyUnfilled ? " AND " + allNull(rule.newColumns(), "t.") : "")
-                + " AND NOT coalesce((" + cond + ")::boolean, false)\n"
+                + " AND NOT coalesce((" + cond + ")::boolean, true)\n"
                 + "ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING";
     }
 
@@ -613,7 +615,7 @@ public final class PostgresRenderer {
         String unfilled = allNull(rule.newColumns(), "");
         String cond = rule.mappableWhen() == null
                 ? ""
-                : " AND coalesce((" + rule.mappableWhen().sql() + ")::boolean, false)";
+                : " AND coalesce((" + rule.mappableWhen().sql() + ")::boolean, true)";
         Range r = range(facts, "");
         Range update = map(
                 r,

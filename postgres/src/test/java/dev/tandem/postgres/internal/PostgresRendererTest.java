@@ -1,0 +1,135 @@
+package dev.tandem.postgres.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.MigrationPlan;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
+import dev.tandem.postgres.ExplainedStatement;
+import dev.tandem.postgres.LockMode;
+import dev.tandem.postgres.PlanExplanation;
+import dev.tandem.postgres.Plans;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden-file tests: each case renders to {@code src/test/resources/golden/<case>.sql}. Run with
+ * {@code -Dtandem.golden.update=true} to rewrite the files after an intended change, then review the diff.
+ */
+class PostgresRendererTest {
+
+    static final Identifier PUBLIC = Identifier.of("public");
+    static final TableName CUSTOMERS = new TableName(PUBLIC, Identifier.of("customers"));
+
+    static TableFacts customers() {
+        return new TableFacts(
+                CUSTOMERS,
+                List.of(new KeyColumn(Identifier.of("id"), "integer")),
+                Map.of(
+                        Identifier.of("id"), "integer",
+                        Identifier.of("address"), "text",
+                        Identifier.of("street_address"), "character varying",
+                        Identifier.of("city"), "character varying",
+                        Identifier.of("state"), "character varying",
+                        Identifier.of("zip_code"), "character varying"));
+    }
+
+    static PlanExplanation explain(MigrationPlan plan, TableFacts facts) {
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), Identifier.of("tandem"), PUBLIC);
+        return Explainer.explain(plan, renderer, Map.of(facts.table(), facts));
+    }
+
+    static void assertGolden(String name, String actual) throws IOException {
+        Path file = Paths.get("src/test/resources/golden", name + ".sql");
+        if (Boolean.getBoolean("tandem.golden.update") || !Files.exists(file)) {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void explain_addressSplit_matchesGolden() throws IOException {
+        assertGolden("address-split-record", explain(Plans.addressPlan(), customers()).toString());
+    }
+
+    @Test
+    void syncFunction_rejectPolicy_raisesInsteadOfRecording() throws IOException {
+        MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.REJECT);
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), Identifier.of("tandem"), PUBLIC);
+        String fn = renderer.syncFunction(plan.dualWrites().get(0), customers());
+        assertGolden("address-split-reject-function", fn + ";\n");
+        assertThat(fn).contains("RAISE EXCEPTION").doesNotContain("INSERT INTO");
+    }
+
+    @Test
+    void backfill_compositeTextKey_usesRowComparisonsWithCasts() throws IOException {
+        TableName t = new TableName(PUBLIC, Identifier.of("Order Lines"));
+        MigrationPlan plan = MigrationPlan.named("lines")
+                .renameColumnByCopy(TableName.of("Order Lines"), "qty", "quantity", ColumnType.INTEGER)
+                .build();
+        TableFacts facts = new TableFacts(
+                t,
+                List.of(new KeyColumn(Identifier.of("order_id"), "uuid"), new KeyColumn(Identifier.of("line"), "text")),
+                Map.of(Identifier.of("qty"), "integer", Identifier.of("quantity"), "integer"));
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), Identifier.of("tandem"), PUBLIC);
+        BackfillSql sql = renderer.backfill(plan.backfills().get(0), facts);
+        assertGolden(
+                "composite-key-backfill",
+                String.join(";\n\n", sql.maxKey(), sql.boundFirst(), sql.boundNext(), sql.updateFirst(), sql.updateNext(), sql.rowwiseNext())
+                        + ";\n");
+        assertThat(sql.updateNext()).contains("(\"order_id\", \"line\") > (?::uuid, ?::text)");
+        assertThat(sql.updateNext()).doesNotContain("LIMIT").doesNotContain("OFFSET");
+    }
+
+    @Test
+    void explain_everyStatementHasALockModeAndDdlLocksFirst() {
+        PlanExplanation e = explain(Plans.addressPlan(), customers());
+        assertThat(e.statements()).isNotEmpty().allSatisfy(s -> assertThat(s.lockMode()).isNotNull());
+        List<ExplainedStatement> expand = e.statements().stream()
+                .filter(s -> s.section() == ExplainedStatement.Section.EXPAND)
+                .toList();
+        assertThat(expand.get(0).sql()).isEqualTo("LOCK TABLE ONLY \"public\".\"customers\" IN ACCESS EXCLUSIVE MODE");
+        assertThat(expand).filteredOn(s -> s.sql().startsWith("CREATE TRIGGER"))
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(s.lockMode()).isEqualTo(LockMode.SHARE_ROW_EXCLUSIVE));
+        assertThat(e.statements()).filteredOn(s -> s.section() == ExplainedStatement.Section.BACKFILL)
+                .noneSatisfy(s -> assertThat(s.lockMode().blocksReads()).isTrue());
+        assertThat(e.statements()).filteredOn(ExplainedStatement::rewritesTable).isEmpty();
+    }
+
+    @Test
+    void rawSql_isLintedInExplain() {
+        MigrationPlan plan = MigrationPlan.named("raw")
+                .rawSql(
+                        Phase.EXPAND,
+                        SqlStatement.trusted("ALTER TABLE customers ALTER COLUMN zip TYPE bigint"),
+                        SqlStatement.trusted("ALTER TABLE customers ALTER COLUMN zip TYPE integer"),
+                        "small table, maintenance window")
+                .build();
+        PlanExplanation e = explain(plan, customers());
+        ExplainedStatement s = e.statements().get(0);
+        assertThat(s.lockMode()).isEqualTo(LockMode.ACCESS_EXCLUSIVE);
+        assertThat(s.rewritesTable()).isTrue();
+        assertThat(s.relation()).isEqualTo("\"public\".\"customers\"");
+        assertThat(s.note())
+                .isEqualTo("raw SQL, unsafe accepted: small table, maintenance window; lint: UNSAFE: changes a type in"
+                        + " place; rewrites the table under ACCESS EXCLUSIVE unless binary-compatible");
+    }
+
+    @Test
+    void literal_doublesQuotes() {
+        assertThat(Sql.literal("it's")).isEqualTo("'it''s'");
+        assertThat(Sql.ident("a\"b")).isEqualTo("\"a\"\"b\"");
+    }
+}
