@@ -40,6 +40,7 @@ public final class PostgresOptions {
     private final Duration progressLogInterval;
     private final int verifyBatchSize;
     private final String applicationName;
+    private final ExecutionListener listener;
 
     private PostgresOptions(
             Identifier defaultSchema,
@@ -61,7 +62,8 @@ public final class PostgresOptions {
             Duration healthCheckWait,
             Duration progressLogInterval,
             int verifyBatchSize,
-            String applicationName) {
+            String applicationName,
+            ExecutionListener listener) {
         this.defaultSchema = defaultSchema;
         this.stateSchema = stateSchema;
         this.lockTimeout = lockTimeout;
@@ -82,6 +84,7 @@ public final class PostgresOptions {
         this.progressLogInterval = progressLogInterval;
         this.verifyBatchSize = verifyBatchSize;
         this.applicationName = applicationName;
+        this.listener = listener;
     }
 
     private static final PostgresOptions DEFAULTS = new PostgresOptions(
@@ -104,7 +107,8 @@ public final class PostgresOptions {
             Duration.ofSeconds(1),
             Duration.ofSeconds(10),
             10_000,
-            "tandem");
+            "tandem",
+            ExecutionListener.NONE);
 
     /**
      * {@return the defaults: schema {@code public}, state schema {@code tandem}, {@code lock_timeout} 500 ms per attempt
@@ -147,6 +151,7 @@ public final class PostgresOptions {
         Duration progressLogInterval;
         int verifyBatchSize;
         String applicationName;
+        ExecutionListener listener;
 
         Builder(PostgresOptions o) {
             defaultSchema = o.defaultSchema;
@@ -169,6 +174,7 @@ public final class PostgresOptions {
             progressLogInterval = o.progressLogInterval;
             verifyBatchSize = o.verifyBatchSize;
             applicationName = o.applicationName;
+            listener = o.listener;
         }
 
         PostgresOptions build() {
@@ -198,7 +204,8 @@ public final class PostgresOptions {
                     healthCheckWait,
                     progressLogInterval,
                     verifyBatchSize,
-                    applicationName);
+                    applicationName,
+                    listener);
         }
     }
 
@@ -410,6 +417,22 @@ public final class PostgresOptions {
     public PostgresOptions withApplicationName(String name) {
         requireNonNull(name, "name");
         return copy(b -> b.applicationName = name);
+    }
+
+    /**
+     * {@return a copy that reports every unit of DDL work to {@code listener} (default none); the receiver is
+     * unchanged}
+     *
+     * @param listener the listener
+     */
+    public PostgresOptions withListener(ExecutionListener listener) {
+        requireNonNull(listener, "listener");
+        return copy(b -> b.listener = listener);
+    }
+
+    /** {@return the execution listener} */
+    public ExecutionListener listener() {
+        return listener;
     }
 
     /** {@return the schema for unqualified table names} */

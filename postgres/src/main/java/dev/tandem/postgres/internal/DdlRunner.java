@@ -4,6 +4,7 @@ import dev.tandem.ErrorCode;
 import dev.tandem.LockNotAcquiredException;
 import dev.tandem.LockNotAcquiredException.BlockingSession;
 import dev.tandem.StepExecutionException;
+import dev.tandem.postgres.ExecutionListener;
 import dev.tandem.postgres.PostgresOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -58,13 +59,16 @@ public final class DdlRunner {
         for (int attempt = 1; ; attempt++) {
             Instant began = Instant.now();
             long t0 = System.nanoTime();
+            ExecutionListener.Unit info = info(unit);
             try {
+                options.listener().beforeUnit(info, c);
                 if (unit.transactional()) {
                     runInTransaction(c, unit);
                 } else {
                     runOutsideTransaction(c, unit);
                 }
                 long ms = (System.nanoTime() - t0) / 1_000_000;
+                options.listener().afterUnit(info, Duration.ofNanos(System.nanoTime() - t0));
                 log.debug("{} - {} {} done in {} ms (attempt {})", planId, unit.phaseName(), unit.label(), ms, attempt);
                 bestEffortEvent(c, unit, attempt, began, ms, "ok", "");
                 return;
@@ -109,6 +113,7 @@ public final class DdlRunner {
                 s.execute(r.sql());
             }
             store.markDone(c, planId, unit.phaseName(), ids(unit));
+            options.listener().beforeCommit(info(unit), c);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c);
@@ -132,6 +137,17 @@ public final class DdlRunner {
             }
             store.markDone(c, planId, unit.phaseName(), ids(unit));
         }
+    }
+
+    private ExecutionListener.Unit info(SqlUnit unit) {
+        return new ExecutionListener.Unit(
+                planId,
+                unit.phaseName(),
+                ids(unit),
+                unit.statements().stream().map(RenderedStatement::sql).collect(Collectors.toList()),
+                unit.transactional(),
+                unit.lockTable() == null ? "" : unit.lockTable().quoted(),
+                unit.lockMode());
     }
 
     private static List<String> ids(SqlUnit unit) {
@@ -227,7 +243,4 @@ public final class DdlRunner {
         }
     }
 
-    static Duration millis(long ms) {
-        return Duration.ofMillis(ms);
-    }
 }

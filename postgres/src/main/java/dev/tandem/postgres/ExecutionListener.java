@@ -1,0 +1,84 @@
+package dev.tandem.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Observes the executor's units of DDL work as they run: the hook the test kit's lock recorder uses to read, from
+ * PostgreSQL itself, which locks a step really takes. Register one with {@link PostgresOptions#withListener}.
+ *
+ * <p>Callbacks run on the executor's thread, on its connection. {@link #beforeCommit} runs inside the unit's
+ * transaction, after its statements and before the commit, so {@code pg_locks} still shows every lock the unit took. A
+ * callback must not commit, roll back or change the connection's settings; an exception it throws fails the unit.
+ * Implementations must be thread-safe if one migrator is used from several threads.
+ */
+public interface ExecutionListener {
+
+    /** A listener that does nothing. */
+    ExecutionListener NONE = new ExecutionListener() {};
+
+    /**
+     * A unit of work: statements that run together, in one transaction unless {@code transactional} is false.
+     *
+     * @param planId the plan's id
+     * @param phase {@code expand}, {@code contract} or {@code rollback}
+     * @param stepIds the steps the unit completes
+     * @param statements the SQL of its statements, in order
+     * @param transactional whether it runs in one transaction
+     * @param relation the table it locks, as PostgreSQL shows it, or empty
+     * @param lockMode the lock the renderer expects it to take
+     */
+    record Unit(
+            String planId,
+            String phase,
+            List<String> stepIds,
+            List<String> statements,
+            boolean transactional,
+            String relation,
+            LockMode lockMode) {
+
+        /**
+         * Copies the lists.
+         *
+         * @param planId plan id
+         * @param phase phase
+         * @param stepIds step ids
+         * @param statements statements
+         * @param transactional transactional
+         * @param relation relation
+         * @param lockMode lock mode
+         */
+        public Unit {
+            stepIds = List.copyOf(stepIds);
+            statements = List.copyOf(statements);
+        }
+    }
+
+    /**
+     * Called before each attempt of a unit, on the executor's connection, outside any transaction.
+     *
+     * @param unit the unit
+     * @param connection the executor's connection
+     * @throws SQLException to fail the unit
+     */
+    default void beforeUnit(Unit unit, Connection connection) throws SQLException {}
+
+    /**
+     * Called inside a transactional unit's transaction after its statements, before commit.
+     *
+     * @param unit the unit
+     * @param connection the executor's connection, with the transaction open
+     * @throws SQLException to fail the unit
+     */
+    default void beforeCommit(Unit unit, Connection connection) throws SQLException {}
+
+    /**
+     * Called after a unit succeeded.
+     *
+     * @param unit the unit
+     * @param took how long its successful attempt took
+     */
+    default void afterUnit(Unit unit, Duration took) {}
+}
