@@ -4,7 +4,7 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * Asks Testcontainers whether a Docker engine answers. Kept apart from {@link ContainerServer}: loading this class
- * needs only Testcontainers, not the container classes (which, in 1.x, also need JUnit 4).
+ * needs only the Testcontainers core, not its PostgreSQL module.
  */
 final class DockerProbe {
     private DockerProbe() {}

@@ -75,8 +75,8 @@ public final class Messages {
     /** {@return the message for Testcontainers asked for but absent} */
     public static String testcontainersMissing() {
         return TESTCONTAINERS_ASKED
-                + "there is no Testcontainers on the classpath (org.testcontainers:postgresql). Add it to the test"
-                + " dependencies, or " + USE_EMBEDDED;
+                + "there is no Testcontainers PostgreSQL module on the classpath (org.testcontainers:testcontainers-postgresql"
+                + " 2.x). Add it to the test dependencies, or " + USE_EMBEDDED;
     }
 
     /** {@return the message for Testcontainers asked for without a Docker engine} */
@@ -84,16 +84,6 @@ public final class Messages {
         return TESTCONTAINERS_ASKED
                 + "no Docker engine answered (DockerClientFactory.isDockerAvailable() is false). Start a Docker"
                 + " engine, or " + USE_EMBEDDED;
-    }
-
-    /**
-     * {@return the message for Testcontainers 1.x without JUnit 4}
-     *
-     * @param missingClass the class the JVM could not find
-     */
-    public static String junit4Missing(String missingClass) {
-        return TESTCONTAINERS_ASKED + "Testcontainers 1.x cannot create a container without JUnit 4 (missing class "
-                + missingClass + "). Add junit:junit 4.13.2 to the test dependencies, or " + USE_EMBEDDED;
     }
 
     /**

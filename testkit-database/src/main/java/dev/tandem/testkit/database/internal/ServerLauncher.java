@@ -44,21 +44,13 @@ public final class ServerLauncher {
     }
 
     private static ServerHandle startContainer(int majorVersion) {
-        if (!isPresent(DOCKER_CLIENT_FACTORY)) {
+        if (!isPresent(DOCKER_CLIENT_FACTORY) || !isPresent(ContainerServer.CONTAINER_CLASS)) {
             throw new PostgresUnavailableException(Messages.testcontainersMissing());
         }
         if (!DockerProbe.isDockerAvailable()) {
             throw new PostgresUnavailableException(Messages.dockerMissing());
         }
-        try {
-            return ContainerServer.start(majorVersion);
-        } catch (NoClassDefFoundError e) {
-            String missing = String.valueOf(e.getMessage());
-            if (missing.startsWith("org/junit/")) {
-                throw new PostgresUnavailableException(Messages.junit4Missing(missing), e);
-            }
-            throw e;
-        }
+        return ContainerServer.start(majorVersion);
     }
 
     /**

@@ -45,9 +45,9 @@ class MessagesTest {
     void testcontainersMissing_namesSettingAndWhatIsMissing() {
         assertThat(Messages.testcontainersMissing())
                 .isEqualTo("PostgreSQL from Testcontainers was asked for via tandem.postgres.source=testcontainers,"
-                        + " but there is no Testcontainers on the classpath (org.testcontainers:postgresql). Add it"
-                        + " to the test dependencies, or set tandem.postgres.source=embedded (or unset it) to use"
-                        + " embedded PostgreSQL.");
+                        + " but there is no Testcontainers PostgreSQL module on the classpath"
+                        + " (org.testcontainers:testcontainers-postgresql 2.x). Add it to the test dependencies, or"
+                        + " set tandem.postgres.source=embedded (or unset it) to use embedded PostgreSQL.");
     }
 
     @Test
@@ -60,18 +60,10 @@ class MessagesTest {
     }
 
     @Test
-    void junit4Missing_namesTheArtifact() {
-        assertThat(Messages.junit4Missing("org/junit/rules/TestRule"))
-                .isEqualTo("PostgreSQL from Testcontainers was asked for via tandem.postgres.source=testcontainers,"
-                        + " but Testcontainers 1.x cannot create a container without JUnit 4 (missing class"
-                        + " org/junit/rules/TestRule). Add junit:junit 4.13.2 to the test dependencies, or set"
-                        + " tandem.postgres.source=embedded (or unset it) to use embedded PostgreSQL.");
-    }
-
-    @Test
     void isPresent_missingClass_false() {
         assertThat(ServerLauncher.isPresent("org.example.NoSuchClass")).isFalse();
         assertThat(ServerLauncher.isPresent(ServerLauncher.DOCKER_CLIENT_FACTORY))
                 .isTrue();
+        assertThat(ServerLauncher.isPresent(ContainerServer.CONTAINER_CLASS)).isTrue();
     }
 }
