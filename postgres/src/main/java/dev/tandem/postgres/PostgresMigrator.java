@@ -155,6 +155,7 @@ public final class PostgresMigrator {
             Map<TableName, TableFacts> facts = preflight(c, plan, renderer, done);
             long t0 = System.nanoTime();
             log.info("{} - Expand started ({} steps)", plan.id(), plan.steps(Phase.EXPAND).size());
+            store.ensureSchema(c, renderer.stateSchemaDdl()); // the first write; everything before only read
             if (fresh) {
                 store.start(c, plan.id(), plan.checksum(), plan.description(), plan.canonicalForm(), PlanState.EXPANDING);
             } else {
@@ -532,7 +533,6 @@ public final class PostgresMigrator {
             prepare(c, plan);
             AdvisoryLock lock = AdvisoryLock.acquire(c, plan.id(), options.runnerLockWait(), phase);
             try {
-                store.ensureSchema(c, renderer.stateSchemaDdl());
                 checkChecksum(c, store, plan);
                 try {
                     return work.run(c, store, renderer);

@@ -1,5 +1,6 @@
 package dev.tandem.postgres;
 
+import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ public final class Apps {
             this.ds = ds;
         }
 
+        @CanIgnoreReturnValue
         public long insert(String name, String email, String address) throws SQLException {
             try (Connection c = ds.getConnection();
                     PreparedStatement ps = c.prepareStatement(
@@ -65,6 +67,7 @@ public final class Apps {
             this.ds = ds;
         }
 
+        @CanIgnoreReturnValue
         public long insert(String name, String email, Address a) throws SQLException {
             try (Connection c = ds.getConnection();
                     PreparedStatement ps = c.prepareStatement("INSERT INTO customers (name, email, street_address, city,"
