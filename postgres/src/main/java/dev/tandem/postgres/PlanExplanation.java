@@ -40,7 +40,10 @@ public record PlanExplanation(String planId, String checksum, List<ExplainedStat
             out.append("-- ")
                     .append(s.stepId() == null ? "(plan)" : s.stepId())
                     .append(": ")
-                    .append(s.lockMode() == LockMode.NONE ? "no table lock" : s.lockMode().sqlName())
+                    .append(
+                            s.lockMode() == LockMode.NONE
+                                    ? "no table lock"
+                                    : s.lockMode().sqlName())
                     .append(s.relation() == null ? "" : " on " + s.relation())
                     .append(s.transactional() ? "" : ", outside a transaction")
                     .append(s.rewritesTable() ? ", REWRITES the table" : "")

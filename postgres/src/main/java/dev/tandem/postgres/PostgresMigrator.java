@@ -142,22 +142,29 @@ public final class PostgresMigrator {
                         log.info("{} - Expand already done (state {})", plan.id(), state);
                         return store.status(c, plan.id(), plan.checksum());
                     }
-                    case ROLLING_BACK -> throw new PlanStateException(
-                            ErrorCode.STATE_CONFLICT,
-                            plan.id(),
-                            "Cannot expand plan '" + plan.id() + "': a rollback started and did not finish. Run"
-                                    + " rollback again to finish it, then expand.");
+                    case ROLLING_BACK ->
+                        throw new PlanStateException(
+                                ErrorCode.STATE_CONFLICT,
+                                plan.id(),
+                                "Cannot expand plan '" + plan.id() + "': a rollback started and did not finish. Run"
+                                        + " rollback again to finish it, then expand.");
                     default -> {}
                 }
             }
-            boolean fresh = row.isEmpty() || row.get().state() == PlanState.ROLLED_BACK || row.get().state() == PlanState.PENDING;
+            boolean fresh = row.isEmpty()
+                    || row.get().state() == PlanState.ROLLED_BACK
+                    || row.get().state() == PlanState.PENDING;
             Set<String> done = fresh ? Set.of() : store.doneSteps(c, plan.id(), "expand");
             Map<TableName, TableFacts> facts = preflight(c, plan, renderer, done);
             long t0 = System.nanoTime();
-            log.info("{} - Expand started ({} steps)", plan.id(), plan.steps(Phase.EXPAND).size());
+            log.info(
+                    "{} - Expand started ({} steps)",
+                    plan.id(),
+                    plan.steps(Phase.EXPAND).size());
             store.ensureSchema(c, renderer.stateSchemaDdl()); // the first write; everything before only read
             if (fresh) {
-                store.start(c, plan.id(), plan.checksum(), plan.description(), plan.canonicalForm(), PlanState.EXPANDING);
+                store.start(
+                        c, plan.id(), plan.checksum(), plan.description(), plan.canonicalForm(), PlanState.EXPANDING);
             } else {
                 store.setState(c, plan.id(), PlanState.EXPANDING);
             }
@@ -204,7 +211,9 @@ public final class PostgresMigrator {
         requireNonNull(listener, "listener");
         return session(plan, "backfill", (c, store, renderer) -> {
             PlanState state = require(c, store, plan, "backfill").state();
-            if (state == PlanState.BACKFILLED || state == PlanState.VERIFIED || state == PlanState.CONTRACTING
+            if (state == PlanState.BACKFILLED
+                    || state == PlanState.VERIFIED
+                    || state == PlanState.CONTRACTING
                     || state == PlanState.CONTRACTED) {
                 log.info("{} - Backfill already done (state {})", plan.id(), state);
                 return new BackfillReport(plan.id(), 0, store.rowsBackfilled(c, plan.id()), 0, 0, Duration.ZERO);
@@ -213,7 +222,10 @@ public final class PostgresMigrator {
                 throw wrongState(plan, "backfill", state, "run expand first");
             }
             long t0 = System.nanoTime();
-            log.info("{} - Backfill started ({} steps)", plan.id(), plan.backfills().size());
+            log.info(
+                    "{} - Backfill started ({} steps)",
+                    plan.id(),
+                    plan.backfills().size());
             store.setState(c, plan.id(), PlanState.BACKFILLING);
             Backfiller backfiller = new Backfiller(plan.id(), options, store);
             long rows = 0;
@@ -228,9 +240,15 @@ public final class PostgresMigrator {
             }
             store.setState(c, plan.id(), PlanState.BACKFILLED);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            BackfillReport report = new BackfillReport(plan.id(), rows, store.rowsBackfilled(c, plan.id()), batches, rowwise, took);
-            log.info("{} - Backfill completed in {} ms: {} rows in {} batches, {} rows/s", plan.id(), took.toMillis(),
-                    rows, batches, Math.round(report.rowsPerSecond()));
+            BackfillReport report =
+                    new BackfillReport(plan.id(), rows, store.rowsBackfilled(c, plan.id()), batches, rowwise, took);
+            log.info(
+                    "{} - Backfill completed in {} ms: {} rows in {} batches, {} rows/s",
+                    plan.id(),
+                    took.toMillis(),
+                    rows,
+                    batches,
+                    Math.round(report.rowsPerSecond()));
             return report;
         });
     }
@@ -250,7 +268,11 @@ public final class PostgresMigrator {
         return session(plan, "verify", (c, store, renderer) -> {
             PlanState state = require(c, store, plan, "verify").state();
             if (state != PlanState.BACKFILLED && state != PlanState.VERIFIED) {
-                throw wrongState(plan, "verify", state, state == PlanState.CONTRACTED ? "contract already ran" : "run backfill first");
+                throw wrongState(
+                        plan,
+                        "verify",
+                        state,
+                        state == PlanState.CONTRACTED ? "contract already ran" : "run backfill first");
             }
             long t0 = System.nanoTime();
             Verifier verifier = new Verifier(plan.id(), options);
@@ -272,9 +294,20 @@ public final class PostgresMigrator {
             PlanState next = inconsistent == 0 && unmapped == 0 ? PlanState.VERIFIED : PlanState.BACKFILLED;
             store.setVerified(c, plan.id(), inconsistent, next);
             VerifyReport report = new VerifyReport(
-                    plan.id(), checked, inconsistent, sample, unmapped, store.unmapped(c, plan.id(), 100), Duration.ofNanos(System.nanoTime() - t0));
-            log.info("{} - Verify completed in {} ms: {} rows checked, {} inconsistent, {} unmapped", plan.id(),
-                    millisSince(t0), checked, inconsistent, unmapped);
+                    plan.id(),
+                    checked,
+                    inconsistent,
+                    sample,
+                    unmapped,
+                    store.unmapped(c, plan.id(), 100),
+                    Duration.ofNanos(System.nanoTime() - t0));
+            log.info(
+                    "{} - Verify completed in {} ms: {} rows checked, {} inconsistent, {} unmapped",
+                    plan.id(),
+                    millisSince(t0),
+                    checked,
+                    inconsistent,
+                    unmapped);
             return report;
         });
     }
@@ -326,11 +359,19 @@ public final class PostgresMigrator {
                     throw refusal(plan, state, row.inconsistentRows(), unmapped, store.unmapped(c, plan.id(), 5));
                 }
                 if (forcedReason != null) {
-                    if (state == PlanState.PENDING || state == PlanState.EXPANDING || state == PlanState.ROLLING_BACK
+                    if (state == PlanState.PENDING
+                            || state == PlanState.EXPANDING
+                            || state == PlanState.ROLLING_BACK
                             || state == PlanState.ROLLED_BACK) {
-                        throw wrongState(plan, "contract", state, "expand first; forcing skips verification, not expand");
+                        throw wrongState(
+                                plan, "contract", state, "expand first; forcing skips verification, not expand");
                     }
-                    log.warn("{} - Contract forced in state {} with {} unmapped values: {}", plan.id(), state, unmapped, forcedReason);
+                    log.warn(
+                            "{} - Contract forced in state {} with {} unmapped values: {}",
+                            plan.id(),
+                            state,
+                            unmapped,
+                            forcedReason);
                     store.setForcedReason(c, plan.id(), forcedReason);
                 }
             }
@@ -378,14 +419,17 @@ public final class PostgresMigrator {
                 throw new PlanStateException(
                         ErrorCode.STATE_CONFLICT,
                         plan.id(),
-                        "Cannot roll back plan '" + plan.id() + "': contract " + (state == PlanState.CONTRACTED ? "ran" : "started")
+                        "Cannot roll back plan '" + plan.id() + "': contract "
+                                + (state == PlanState.CONTRACTED ? "ran" : "started")
                                 + " and dropped what the old version needs. "
                                 + (state == PlanState.CONTRACTING ? "Run contract again to finish it. " : "")
                                 + "Write a new plan to change the schema back.");
             }
             Set<String> expanded = store.doneSteps(c, plan.id(), "expand");
             for (Step s : plan.steps(Phase.EXPAND)) {
-                if (s instanceof Expand e && e.change() instanceof RawChange raw && raw.undo() == null
+                if (s instanceof Expand e
+                        && e.change() instanceof RawChange raw
+                        && raw.undo() == null
                         && expanded.contains(e.id().value())) {
                     throw new PlanStateException(
                             ErrorCode.STATE_CONFLICT,
@@ -406,7 +450,8 @@ public final class PostgresMigrator {
                 }
             }
             for (SqlUnit unit : renderer.rollbackUnits(plan)) {
-                boolean raw = !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> rawIds.contains(s.value()));
+                boolean raw =
+                        !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> rawIds.contains(s.value()));
                 if (raw && (allDone(unit, done) || !anyDone(unit, expanded))) {
                     continue; // a raw undo runs once, and only for a raw step that ran
                 }
@@ -415,8 +460,8 @@ public final class PostgresMigrator {
             for (String phase : List.of("expand", "contract", "rollback")) {
                 store.clearMarkers(c, plan.id(), phase);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + options.stateSchema().quoted()
-                    + ".\"backfills\" WHERE plan_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM " + options.stateSchema().quoted() + ".\"backfills\" WHERE plan_id = ?")) {
                 ps.setString(1, plan.id());
                 ps.executeUpdate();
             }
@@ -437,8 +482,13 @@ public final class PostgresMigrator {
             return new StateStore(options.stateSchema()).status(c, plan.id(), plan.checksum());
         } catch (SQLException e) {
             throw new StepExecutionException(
-                    ErrorCode.STEP_FAILED, plan.id(), null, "status", SqlStates.of(e),
-                    "Could not read the status of plan '" + plan.id() + "': " + e.getMessage(), e);
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    "status",
+                    SqlStates.of(e),
+                    "Could not read the status of plan '" + plan.id() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -479,8 +529,13 @@ public final class PostgresMigrator {
             }
         } catch (SQLException e) {
             throw new StepExecutionException(
-                    ErrorCode.STEP_FAILED, plan.id(), null, "explain", SqlStates.of(e),
-                    "Could not explain plan '" + plan.id() + "': " + e.getMessage(), e);
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    "explain",
+                    SqlStates.of(e),
+                    "Could not explain plan '" + plan.id() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -497,9 +552,12 @@ public final class PostgresMigrator {
     @CanIgnoreReturnValue
     public PlanStatus runTo(MigrationPlan plan, PlanState target) {
         requireNonNull(target, "target");
-        if (target != PlanState.EXPANDED && target != PlanState.BACKFILLED && target != PlanState.VERIFIED
+        if (target != PlanState.EXPANDED
+                && target != PlanState.BACKFILLED
+                && target != PlanState.VERIFIED
                 && target != PlanState.CONTRACTED) {
-            throw new IllegalArgumentException("runTo target must be EXPANDED, BACKFILLED, VERIFIED or CONTRACTED, not " + target);
+            throw new IllegalArgumentException(
+                    "runTo target must be EXPANDED, BACKFILLED, VERIFIED or CONTRACTED, not " + target);
         }
         PlanStatus status = expand(plan);
         if (target == PlanState.EXPANDED) {
@@ -559,7 +617,8 @@ public final class PostgresMigrator {
                     capitalize(phase) + " of plan '" + plan.id() + "' failed: SQLState " + SqlStates.of(e) + ": "
                             + e.getMessage()
                             + (SqlStates.connectionLost(e)
-                                    ? ". The connection was lost; the work done so far is saved, run " + phase + " again to resume."
+                                    ? ". The connection was lost; the work done so far is saved, run " + phase
+                                            + " again to resume."
                                     : ""),
                     e);
         }
@@ -585,13 +644,25 @@ public final class PostgresMigrator {
         }
         int version = Catalog.serverVersion(c);
         if (version < MIN_SERVER_VERSION) {
-            throw new StepExecutionException(ErrorCode.STEP_FAILED, plan.id(), null, "connect", null,
-                    "Tandem needs PostgreSQL 12 or later; this server is version " + version, null);
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    "connect",
+                    null,
+                    "Tandem needs PostgreSQL 12 or later; this server is version " + version,
+                    null);
         }
         if (!"on".equals(Catalog.setting(c, "standard_conforming_strings"))) {
-            throw new StepExecutionException(ErrorCode.STEP_FAILED, plan.id(), null, "connect", null,
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    "connect",
+                    null,
                     "Tandem needs standard_conforming_strings = on (the default since PostgreSQL 9.1); it is off on"
-                            + " this connection. Turn it on for the migration's role or database.", null);
+                            + " this connection. Turn it on for the migration's role or database.",
+                    null);
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
             ps.setString(1, options.applicationName());
@@ -627,7 +698,8 @@ public final class PostgresMigrator {
         throw new PlanStateException(
                 ErrorCode.CHECKSUM_CHANGED,
                 plan.id(),
-                "Plan '" + plan.id() + "' changed after it started: its checksum is " + plan.checksum().substring(0, 12)
+                "Plan '" + plan.id() + "' changed after it started: its checksum is "
+                        + plan.checksum().substring(0, 12)
                         + " but " + row.get().checksum().substring(0, 12) + " was stored when it started (state "
                         + state + "). Nothing was changed. Run the plan exactly as it started (its canonical form is"
                         + " stored in " + "tandem.plans.canonical_form), roll it back first, or give the changed plan a"
@@ -647,20 +719,22 @@ public final class PostgresMigrator {
         return new PlanStateException(
                 ErrorCode.STATE_CONFLICT,
                 plan.id(),
-                "Cannot " + phase + " plan '" + plan.id() + "' in state " + state + ": " + hint + ". Nothing was changed.");
+                "Cannot " + phase + " plan '" + plan.id() + "' in state " + state + ": " + hint
+                        + ". Nothing was changed.");
     }
 
     private static PlanStateException refusal(
             MigrationPlan plan, PlanState state, long inconsistent, long unmapped, List<UnmappedRow> examples) {
         StringBuilder why = new StringBuilder();
         if (state != PlanState.VERIFIED) {
-            why.append(state == PlanState.BACKFILLED && inconsistent > 0
-                    ? "the last verification found " + inconsistent + " inconsistent rows"
-                    : state == PlanState.BACKFILLED && inconsistent < 0
-                            ? "it has not been verified; run verify"
-                            : state == PlanState.BACKFILLED
-                                    ? "the last verification did not pass"
-                                    : "it is in state " + state + ", not VERIFIED; run backfill and verify");
+            why.append(
+                    state == PlanState.BACKFILLED && inconsistent > 0
+                            ? "the last verification found " + inconsistent + " inconsistent rows"
+                            : state == PlanState.BACKFILLED && inconsistent < 0
+                                    ? "it has not been verified; run verify"
+                                    : state == PlanState.BACKFILLED
+                                            ? "the last verification did not pass"
+                                            : "it is in state " + state + ", not VERIFIED; run backfill and verify");
         }
         if (unmapped > 0) {
             if (why.length() > 0) {
@@ -669,7 +743,11 @@ public final class PostgresMigrator {
             why.append(unmapped).append(" values could not be mapped (");
             for (int i = 0; i < examples.size(); i++) {
                 UnmappedRow u = examples.get(i);
-                why.append(i == 0 ? "" : "; ").append(u.table()).append(" key ").append(u.key()).append(": ")
+                why.append(i == 0 ? "" : "; ")
+                        .append(u.table())
+                        .append(" key ")
+                        .append(u.key())
+                        .append(": ")
                         .append(u.reason());
             }
             why.append(unmapped > examples.size() ? "; ..." : "").append(")");
@@ -688,21 +766,26 @@ public final class PostgresMigrator {
         List<Violation> violations = new ArrayList<>();
         Map<TableName, Catalog.Table> tables = new HashMap<>();
         for (TableName t : tables(plan, renderer)) {
-            Catalog.table(c, t).ifPresentOrElse(
-                    table -> tables.put(t, table),
-                    () -> violations.add(new Violation("plan", "table " + t.quoted() + " does not exist"
-                            + (t.schema() != null && t.schema().equals(options.defaultSchema())
-                                    ? " (unqualified names resolve in PostgresOptions.defaultSchema, now "
-                                            + options.defaultSchema() + ")"
-                                    : ""))));
+            Catalog.table(c, t)
+                    .ifPresentOrElse(
+                            table -> tables.put(t, table),
+                            () -> violations.add(new Violation(
+                                    "plan",
+                                    "table " + t.quoted() + " does not exist"
+                                            + (t.schema() != null && t.schema().equals(options.defaultSchema())
+                                                    ? " (unqualified names resolve in PostgresOptions.defaultSchema, now "
+                                                            + options.defaultSchema() + ")"
+                                                    : ""))));
         }
         for (Step step : plan.steps()) {
             String where = step.id().value();
             if (step instanceof Expand e && e.change() instanceof AddColumn a) {
                 Catalog.Table table = tables.get(renderer.qualify(a.table()));
                 if (table != null && !done.contains(where) && table.fullTypes().containsKey(a.column())) {
-                    violations.add(new Violation(where, "column " + a.column().quoted() + " already exists in "
-                            + renderer.qualify(a.table()).quoted() + "; the plan adds it"));
+                    violations.add(new Violation(
+                            where,
+                            "column " + a.column().quoted() + " already exists in "
+                                    + renderer.qualify(a.table()).quoted() + "; the plan adds it"));
                 }
             } else if (step instanceof DualWrite d) {
                 Catalog.Table table = tables.get(renderer.qualify(d.table()));
@@ -711,22 +794,30 @@ public final class PostgresMigrator {
                 }
                 for (Identifier col : d.oldColumns()) {
                     if (!table.fullTypes().containsKey(col)) {
-                        violations.add(new Violation(where, "column " + col.quoted() + " does not exist in "
-                                + renderer.qualify(d.table()).quoted()));
+                        violations.add(new Violation(
+                                where,
+                                "column " + col.quoted() + " does not exist in "
+                                        + renderer.qualify(d.table()).quoted()));
                     }
                 }
                 if (!table.facts().hasKey()) {
-                    violations.add(new Violation(where, renderer.qualify(d.table()).quoted() + " has no primary key;"
-                            + " the backfill and verification work on key ranges. Add a primary key first"));
+                    violations.add(new Violation(
+                            where,
+                            renderer.qualify(d.table()).quoted() + " has no primary key;"
+                                    + " the backfill and verification work on key ranges. Add a primary key first"));
                 }
             } else if (step instanceof Contract k && k.change() instanceof DropColumn dc) {
                 Catalog.Table table = tables.get(renderer.qualify(dc.table()));
-                boolean added = plan.steps(Phase.EXPAND).stream().anyMatch(s -> s instanceof Expand x
-                        && x.change() instanceof AddColumn ac && ac.table().equals(dc.table())
-                        && ac.column().equals(dc.column()));
+                boolean added = plan.steps(Phase.EXPAND).stream()
+                        .anyMatch(s -> s instanceof Expand x
+                                && x.change() instanceof AddColumn ac
+                                && ac.table().equals(dc.table())
+                                && ac.column().equals(dc.column()));
                 if (table != null && !added && !table.fullTypes().containsKey(dc.column())) {
-                    violations.add(new Violation(where, "column " + dc.column().quoted() + " does not exist in "
-                            + renderer.qualify(dc.table()).quoted() + "; contract would drop it"));
+                    violations.add(new Violation(
+                            where,
+                            "column " + dc.column().quoted() + " does not exist in "
+                                    + renderer.qualify(dc.table()).quoted() + "; contract would drop it"));
                 }
             }
         }
@@ -740,13 +831,17 @@ public final class PostgresMigrator {
                 TableName t = renderer.qualify(d.table());
                 Map<Identifier, String> types = new HashMap<>();
                 for (Step s : plan.steps(Phase.EXPAND)) {
-                    if (s instanceof Expand e && e.change() instanceof AddColumn a && renderer.qualify(a.table()).equals(t)) {
+                    if (s instanceof Expand e
+                            && e.change() instanceof AddColumn a
+                            && renderer.qualify(a.table()).equals(t)) {
                         types.put(a.column(), a.type().sql());
                     }
                 }
                 Catalog.Table table = tables.get(t);
                 for (Identifier col : d.newColumns()) {
-                    if (!types.containsKey(col) && table != null && table.fullTypes().containsKey(col)) {
+                    if (!types.containsKey(col)
+                            && table != null
+                            && table.fullTypes().containsKey(col)) {
                         types.put(col, table.fullTypes().get(col));
                     }
                 }
@@ -754,11 +849,14 @@ public final class PostgresMigrator {
                     continue;
                 }
                 try (Statement s = c.createStatement()) {
-                    boolean existing = table != null && table.fullTypes().keySet().containsAll(d.newColumns());
+                    boolean existing =
+                            table != null && table.fullTypes().keySet().containsAll(d.newColumns());
                     s.execute(existing ? renderer.expressionCheck(d, t) : renderer.expressionPreflight(d, t, types));
                 } catch (SQLException e) {
-                    violations.add(new Violation(d.id().value(), "a mapping expression is invalid for " + t.quoted()
-                            + ": " + e.getMessage() + " (expressions: " + expressions(d) + ")"));
+                    violations.add(new Violation(
+                            d.id().value(),
+                            "a mapping expression is invalid for " + t.quoted() + ": " + e.getMessage()
+                                    + " (expressions: " + expressions(d) + ")"));
                 }
             }
         }
@@ -799,7 +897,8 @@ public final class PostgresMigrator {
     private static TableFacts facts(Connection c, PostgresRenderer renderer, TableName table) throws SQLException {
         TableName t = renderer.qualify(table);
         return Catalog.table(c, t)
-                .orElseThrow(() -> new IllegalStateException("table " + t.quoted() + " disappeared during the migration"))
+                .orElseThrow(
+                        () -> new IllegalStateException("table " + t.quoted() + " disappeared during the migration"))
                 .facts();
     }
 

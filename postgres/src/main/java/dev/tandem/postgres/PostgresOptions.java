@@ -2,9 +2,9 @@ package dev.tandem.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.errorprone.annotations.FormatMethod;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.SqlStatement;
-import com.google.errorprone.annotations.FormatMethod;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -146,7 +146,10 @@ public final class PostgresOptions {
         Duration batchPause;
         Duration batchStatementTimeout;
         Duration batchLockTimeout;
-        @Nullable SqlStatement healthCheck;
+
+        @Nullable
+        SqlStatement healthCheck;
+
         Duration healthCheckWait;
         Duration progressLogInterval;
         int verifyBatchSize;

@@ -70,8 +70,9 @@ public final class Apps {
         @CanIgnoreReturnValue
         public long insert(String name, String email, Address a) throws SQLException {
             try (Connection c = ds.getConnection();
-                    PreparedStatement ps = c.prepareStatement("INSERT INTO customers (name, email, street_address, city,"
-                            + " state, zip_code) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+                    PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO customers (name, email, street_address, city,"
+                                    + " state, zip_code) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
                 ps.setString(1, name);
                 ps.setString(2, email);
                 ps.setString(3, a.street());

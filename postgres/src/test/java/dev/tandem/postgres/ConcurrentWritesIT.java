@@ -46,16 +46,18 @@ class ConcurrentWritesIT {
     }
 
     Thread writer(String name, Step step) {
-        Thread t = new Thread(() -> {
-            long n = 0;
-            while (running.get()) {
-                try {
-                    step.run(n++);
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    long n = 0;
+                    while (running.get()) {
+                        try {
+                            step.run(n++);
+                        } catch (Throwable e) {
+                            errors.add(e);
+                        }
+                    }
+                },
+                name);
         t.start();
         return t;
     }
@@ -83,10 +85,15 @@ class ConcurrentWritesIT {
             v2.insert("v2 " + n, "v2-" + n + "@example.com", new Address(n + " Oak Ave", "Dover", "DE", "19901"));
             inserts.incrementAndGet();
         }));
-        threads.add(writer("v1-update", n -> v1.updateAddress(
-                1 + ThreadLocalRandom.current().nextInt(ROWS), n + " Pine Rd, Provo, UT, 84601")));
-        threads.add(writer("v2-update", n -> v2.update(
-                1 + ThreadLocalRandom.current().nextInt(ROWS), new Address(n + " Birch Ln", "Tulsa", "OK", "74101"))));
+        threads.add(writer(
+                "v1-update",
+                n -> v1.updateAddress(
+                        1 + ThreadLocalRandom.current().nextInt(ROWS), n + " Pine Rd, Provo, UT, 84601")));
+        threads.add(writer(
+                "v2-update",
+                n -> v2.update(
+                        1 + ThreadLocalRandom.current().nextInt(ROWS),
+                        new Address(n + " Birch Ln", "Tulsa", "OK", "74101"))));
 
         long before = inserts.get();
         BackfillReport report = migrator.backfill(plan);
@@ -110,7 +117,8 @@ class ConcurrentWritesIT {
         assertThat(verify.inconsistentRows()).isZero();
         assertThat(verify.unmappedRows()).isZero();
         assertThat(verify.rowsChecked()).isEqualTo(ROWS + inserts.get());
-        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE street_address IS NULL OR address IS NULL")).isZero();
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE street_address IS NULL OR address IS NULL"))
+                .isZero();
         assertThat(migrator.status(plan).state()).isEqualTo(PlanState.VERIFIED);
     }
 }

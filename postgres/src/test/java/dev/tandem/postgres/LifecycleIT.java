@@ -55,7 +55,8 @@ class LifecycleIT {
         BackfillReport report = migrator.backfill(plan);
         assertThat(report.rowsFilled()).isEqualTo(5_000);
         assertThat(migrator.backfill(plan).rowsFilled()).isZero();
-        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE street_address IS NULL")).isZero();
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE street_address IS NULL"))
+                .isZero();
         assertThat(new Apps.V2(ds).address(42)).isEqualTo(new Address("42 Main St", "Springfield", "IL", "00042"));
 
         VerifyReport verify = migrator.verify(plan);
@@ -68,7 +69,8 @@ class LifecycleIT {
         assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
         assertThat(Db.columns(ds, "customers")).doesNotContain("address");
         assertThat(Db.triggers(ds, "customers")).isZero();
-        assertThat(Db.count(ds, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'tandem'::regnamespace")).isZero();
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'tandem'::regnamespace"))
+                .isZero();
         // v2 keeps working after contract
         long after = v2.insert("Three", "three@example.com", new Address("5 Fifth St", "Reno", "NV", "89501"));
         assertThat(v2.address(after)).isEqualTo(new Address("5 Fifth St", "Reno", "NV", "89501"));

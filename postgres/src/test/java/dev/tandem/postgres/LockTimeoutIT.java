@@ -117,17 +117,22 @@ class LockTimeoutIT {
             assertThatThrownBy(() -> migrator.expand(plan))
                     .isInstanceOfSatisfying(LockNotAcquiredException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(ErrorCode.LOCK_TIMEOUT);
-                        assertThat(e.blockers()).extracting(LockNotAcquiredException.BlockingSession::pid).contains(pid);
+                        assertThat(e.blockers())
+                                .extracting(LockNotAcquiredException.BlockingSession::pid)
+                                .contains(pid);
                     })
-                    .hasMessageContaining("Expand step 'customers.address/add-street_address' of plan"
-                            + " 'customers-address-split' could not lock \"public\".\"customers\" in ACCESS EXCLUSIVE mode")
+                    .hasMessageContaining(
+                            "Expand step 'customers.address/add-street_address' of plan"
+                                    + " 'customers-address-split' could not lock \"public\".\"customers\" in ACCESS EXCLUSIVE mode")
                     .hasMessageContaining("Blocked by: pid " + pid + " (idle in transaction, transaction open ")
-                    .hasMessageContaining("holds AccessShareLock, application 'tutorial-v1', query: SELECT * FROM customers WHERE id = 1)")
+                    .hasMessageContaining(
+                            "holds AccessShareLock, application 'tutorial-v1', query: SELECT * FROM customers WHERE id = 1)")
                     .hasMessageContaining("SELECT pg_terminate_backend(" + pid + ")")
                     .hasMessageContaining("raise PostgresOptions.lockRetryDeadline (now PT1.5S)")
                     .hasMessageEndingWith("[TANDEM-0300]");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
-            assertThat(Db.columns(ds, "customers")).containsExactly("id", "name", "email", "address", "created_at", "updated_at");
+            assertThat(Db.columns(ds, "customers"))
+                    .containsExactly("id", "name", "email", "address", "created_at", "updated_at");
             PlanStatus status = migrator.status(plan);
             assertThat(status.state()).isEqualTo(PlanState.EXPANDING);
             assertThat(status.lastError()).contains("could not lock");

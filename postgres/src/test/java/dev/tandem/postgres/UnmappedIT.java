@@ -44,7 +44,8 @@ class UnmappedIT {
     @Test
     void record_oldVersionNeverFails_rowsReported_contractRefusedUntilFixed() throws Exception {
         MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.RECORD);
-        PostgresMigrator migrator = PostgresMigrator.create(ds, PostgresOptions.defaults().withBatchSizes(500, 100, 500));
+        PostgresMigrator migrator =
+                PostgresMigrator.create(ds, PostgresOptions.defaults().withBatchSizes(500, 100, 500));
         migrator.expand(plan);
         Apps.V1 v1 = new Apps.V1(ds);
         Apps.V2 v2 = new Apps.V2(ds);
@@ -100,16 +101,19 @@ class UnmappedIT {
         Apps.V1 v1 = new Apps.V1(ds);
 
         assertThatThrownBy(() -> v1.insert("Bad", "bad@example.com", MISSING_STATE))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23514"))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23514"))
                 .hasMessageContaining("Tandem plan customers-address-split (customers.address/sync): cannot map forward"
                         + " the value " + MISSING_STATE + " of \"address\" in \"public\".\"customers\" row {")
                 .hasMessageContaining("the plan's mappableWhen condition is false [TANDEM-0500]")
                 .hasMessageContaining("The plan's unmapped-value policy is REJECT");
         assertThatThrownBy(() -> v1.updateAddress(5, STATE_TOO_LONG))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22001"))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22001"))
                 .hasMessageContaining("value too long for type character varying(2) [TANDEM-0500]");
         assertThat(v1.address(5)).isEqualTo("5 Main St, Springfield, IL, 00005");
-        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE email = 'bad@example.com'")).isZero();
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE email = 'bad@example.com'"))
+                .isZero();
         // a mappable write still works
         long ok = v1.insert("Good", "good@example.com", "9 Good St, Town, CA, 90001");
         assertThat(new Apps.V2(ds).address(ok)).isEqualTo(new Address("9 Good St", "Town", "CA", "90001"));

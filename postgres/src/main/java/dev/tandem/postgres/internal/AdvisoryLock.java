@@ -3,8 +3,8 @@ package dev.tandem.postgres.internal;
 import dev.tandem.ErrorCode;
 import dev.tandem.LockNotAcquiredException;
 import dev.tandem.LockNotAcquiredException.BlockingSession;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -78,7 +78,10 @@ public final class AdvisoryLock implements AutoCloseable {
                 List<BlockingSession> holders = Blockers.advisory(c, NAMESPACE, lock.key);
                 String who = holders.isEmpty()
                         ? "a runner that has just finished"
-                        : holders.stream().map(BlockingSession::describe).reduce((a, b) -> a + "; " + b).orElse("");
+                        : holders.stream()
+                                .map(BlockingSession::describe)
+                                .reduce((a, b) -> a + "; " + b)
+                                .orElse("");
                 throw new LockNotAcquiredException(
                         ErrorCode.RUNNER_LOCKED,
                         planId,

@@ -70,7 +70,11 @@ public final class Backfiller {
             String[] upper = maxKey(c, sql.maxKey());
             store.startBackfill(c, planId, stepId, upper);
             row = store.backfill(c, planId, stepId).orElseThrow();
-            log.debug("{} - {}: upper bound {}", planId, stepId, upper == null ? "none (empty table)" : Arrays.toString(upper));
+            log.debug(
+                    "{} - {}: upper bound {}",
+                    planId,
+                    stepId,
+                    upper == null ? "none (empty table)" : Arrays.toString(upper));
         }
         if (row.finished() || row.upperBound() == null) {
             log.debug("{} - {}: already finished", planId, stepId);
@@ -84,7 +88,12 @@ public final class Backfiller {
                 ? Math.max(options.minBatchSize(), Math.min(options.maxBatchSize(), row.batchSize()))
                 : options.initialBatchSize();
         if (cursor != null) {
-            log.info("{} - {}: resuming after key {} ({} rows already done)", planId, stepId, Arrays.toString(cursor), rowsDone);
+            log.info(
+                    "{} - {}: resuming after key {} ({} rows already done)",
+                    planId,
+                    stepId,
+                    Arrays.toString(cursor),
+                    rowsDone);
         }
         long runStart = System.nanoTime();
         long lastLog = runStart;
@@ -105,8 +114,12 @@ public final class Backfiller {
                     throw e;
                 }
                 if (SqlStates.dataException(e)) {
-                    log.debug("{} - {}: batch after {} holds a value the fast path cannot map ({}); mapping row by row",
-                            planId, stepId, Arrays.toString(cursor), e.getMessage());
+                    log.debug(
+                            "{} - {}: batch after {} holds a value the fast path cannot map ({}); mapping row by row",
+                            planId,
+                            stepId,
+                            Arrays.toString(cursor),
+                            e.getMessage());
                     try {
                         b = batch(c, step, sql, upper, cursor, batchSize, true);
                     } catch (SQLException e2) {
@@ -115,15 +128,29 @@ public final class Backfiller {
                     rowwise++;
                 } else if (SqlStates.lockFailure(e) && ++lockFailures <= 10) {
                     int smaller = Math.max(options.minBatchSize(), batchSize / 2);
-                    log.warn("{} - {}: batch after {} could not lock its rows within {} ms (attempt {}); retrying with {} rows",
-                            planId, stepId, Arrays.toString(cursor), options.batchLockTimeout().toMillis(), lockFailures, smaller);
+                    log.warn(
+                            "{} - {}: batch after {} could not lock its rows within {} ms (attempt {}); retrying with {} rows",
+                            planId,
+                            stepId,
+                            Arrays.toString(cursor),
+                            options.batchLockTimeout().toMillis(),
+                            lockFailures,
+                            smaller);
                     batchSize = smaller;
-                    DdlRunner.sleep(Math.min(options.retryMaxDelay().toMillis(), options.retryInitialDelay().toMillis() << Math.min(lockFailures, 10)));
+                    DdlRunner.sleep(Math.min(
+                            options.retryMaxDelay().toMillis(),
+                            options.retryInitialDelay().toMillis() << Math.min(lockFailures, 10)));
                     continue;
                 } else if (SqlStates.timeout(e) && batchSize > options.minBatchSize()) {
                     int smaller = Math.max(options.minBatchSize(), batchSize / 2);
-                    log.warn("{} - {}: batch of {} rows after {} hit statement_timeout {}; retrying with {} rows",
-                            planId, stepId, batchSize, Arrays.toString(cursor), options.batchStatementTimeout(), smaller);
+                    log.warn(
+                            "{} - {}: batch of {} rows after {} hit statement_timeout {}; retrying with {} rows",
+                            planId,
+                            stepId,
+                            batchSize,
+                            Arrays.toString(cursor),
+                            options.batchStatementTimeout(),
+                            smaller);
                     batchSize = smaller;
                     continue;
                 } else {
@@ -137,19 +164,45 @@ public final class Backfiller {
             cursor = b.hi();
             // Size toward the target duration: grow at most 1.5x per batch, shrink in proportion.
             double factor = Math.min(1.5, Math.max(0.1, (double) target / Math.max(1, elapsed)));
-            batchSize = (int) Math.max(options.minBatchSize(), Math.min(options.maxBatchSize(), Math.round(batchSize * factor)));
+            batchSize = (int)
+                    Math.max(options.minBatchSize(), Math.min(options.maxBatchSize(), Math.round(batchSize * factor)));
             double seconds = (System.nanoTime() - runStart) / 1e9;
             double rate = seconds > 0 ? rows / seconds : 0;
-            Duration eta = estimate > 0 && rate > 0 ? Duration.ofMillis((long) (Math.max(0, estimate - rowsDone) / rate * 1000)) : null;
+            Duration eta = estimate > 0 && rate > 0
+                    ? Duration.ofMillis((long) (Math.max(0, estimate - rowsDone) / rate * 1000))
+                    : null;
             BackfillProgress progress = new BackfillProgress(
-                    planId, stepId, sql.explained().get(0).relation() == null ? "" : String.valueOf(sql.explained().get(0).relation()),
-                    rowsDone, estimate, batches, batchSize, rate, b.last() ? Duration.ZERO : eta);
+                    planId,
+                    stepId,
+                    sql.explained().get(0).relation() == null
+                            ? ""
+                            : String.valueOf(sql.explained().get(0).relation()),
+                    rowsDone,
+                    estimate,
+                    batches,
+                    batchSize,
+                    rate,
+                    b.last() ? Duration.ZERO : eta);
             listener.onProgress(progress);
-            log.trace("{} - {}: batch {} up to {}: {} rows in {} ms", planId, stepId, batches, Arrays.toString(cursor), b.rows(), elapsed / 1_000_000);
+            log.trace(
+                    "{} - {}: batch {} up to {}: {} rows in {} ms",
+                    planId,
+                    stepId,
+                    batches,
+                    Arrays.toString(cursor),
+                    b.rows(),
+                    elapsed / 1_000_000);
             if (System.nanoTime() - lastLog >= options.progressLogInterval().toNanos() && !b.last()) {
                 lastLog = System.nanoTime();
-                log.info("{} - {}: {} of ~{} rows, {} rows/s, batch size {}, ETA {}",
-                        planId, stepId, rowsDone, estimate, Math.round(rate), batchSize, eta == null ? "unknown" : eta.toSeconds() + " s");
+                log.info(
+                        "{} - {}: {} of ~{} rows, {} rows/s, batch size {}, ETA {}",
+                        planId,
+                        stepId,
+                        rowsDone,
+                        estimate,
+                        Math.round(rate),
+                        batchSize,
+                        eta == null ? "unknown" : eta.toSeconds() + " s");
             }
             if (b.last()) {
                 break;
@@ -165,12 +218,19 @@ public final class Backfiller {
     private record Batch(String[] hi, long rows, boolean last) {}
 
     private Batch batch(
-            Connection c, Backfill step, BackfillSql sql, String[] upper, String @Nullable [] lo, int size, boolean rowwise)
+            Connection c,
+            Backfill step,
+            BackfillSql sql,
+            String[] upper,
+            String @Nullable [] lo,
+            int size,
+            boolean rowwise)
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '" + options.batchLockTimeout().toMillis() + "ms'");
-            s.execute("SET LOCAL statement_timeout = '" + options.batchStatementTimeout().toMillis() + "ms'");
+            s.execute("SET LOCAL statement_timeout = '"
+                    + options.batchStatementTimeout().toMillis() + "ms'");
             s.execute("SET LOCAL " + Names.SYNC_SETTING + " = '" + (rowwise ? "forward" : "off") + "'");
             String[] hi = bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, size - 1);
             boolean last = hi == null;
@@ -272,8 +332,11 @@ public final class Backfiller {
             }
             if (System.nanoTime() - lastWarn > Duration.ofMinutes(1).toNanos()) {
                 lastWarn = System.nanoTime();
-                log.warn("{} - backfill paused: the health check returned false for {} s: {}",
-                        planId, (System.nanoTime() - since) / 1_000_000_000, query);
+                log.warn(
+                        "{} - backfill paused: the health check returned false for {} s: {}",
+                        planId,
+                        (System.nanoTime() - since) / 1_000_000_000,
+                        query);
             }
             DdlRunner.sleep(options.healthCheckWait().toMillis());
         }
@@ -282,11 +345,13 @@ public final class Backfiller {
     private StepExecutionException failure(Backfill step, String @Nullable [] after, int size, SQLException e) {
         String message = "Backfill step '" + step.id() + "' of plan '" + planId + "' failed on the batch of up to "
                 + size + " rows after key " + (after == null ? "(start)" : Arrays.toString(after)) + " of "
-                + step.table() + ": SQLState " + SqlStates.of(e) + ": " + e.getMessage() + ". Earlier batches are saved;"
+                + step.table() + ": SQLState " + SqlStates.of(e) + ": " + e.getMessage()
+                + ". Earlier batches are saved;"
                 + " fix the cause and run backfill again to resume from this batch."
                 + (SqlStates.timeout(e)
                         ? " Lower PostgresOptions batch sizes (now min " + options.minBatchSize()
-                                + ") or raise the batch statement timeout (now " + options.batchStatementTimeout() + ")."
+                                + ") or raise the batch statement timeout (now " + options.batchStatementTimeout()
+                                + ")."
                         : "")
                 + (SqlStates.lockFailure(e)
                         ? " Application transactions kept the rows locked longer than the batch lock timeout (now "

@@ -93,7 +93,9 @@ public final class DdlRunner {
                         planId,
                         unit.phaseName(),
                         unit.label(),
-                        unit.lockTable() == null ? "its table" : unit.lockTable().quoted(),
+                        unit.lockTable() == null
+                                ? "its table"
+                                : unit.lockTable().quoted(),
                         unit.lockMode().sqlName(),
                         options.lockTimeout().toMillis(),
                         attempt,
@@ -108,7 +110,8 @@ public final class DdlRunner {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
-            s.execute("SET LOCAL statement_timeout = '" + options.statementTimeout().toMillis() + "ms'");
+            s.execute("SET LOCAL statement_timeout = '"
+                    + options.statementTimeout().toMillis() + "ms'");
             for (RenderedStatement r : unit.statements()) {
                 s.execute(r.sql());
             }
@@ -191,7 +194,8 @@ public final class DdlRunner {
                         + blockers.get(0).pid() + ")" + (blockers.size() > 1 ? ", ..." : "") + ")";
         String message = capitalize(unit.phaseName()) + " step '" + unit.label() + "' of plan '" + planId
                 + "' could not lock " + table + " in " + unit.lockMode().sqlName() + " mode: gave up after "
-                + attempts + " attempts in " + elapsedMillis + " ms (lock_timeout " + options.lockTimeout().toMillis()
+                + attempts + " attempts in " + elapsedMillis + " ms (lock_timeout "
+                + options.lockTimeout().toMillis()
                 + " ms each, so other queries never waited longer behind it). Blocked by: " + describe(blockers)
                 + ". " + terminate + ", or raise PostgresOptions.lockRetryDeadline (now "
                 + options.lockRetryDeadline() + "). Nothing of this step was applied; run the phase again to resume.";
@@ -201,7 +205,8 @@ public final class DdlRunner {
     private StepExecutionException failure(SqlUnit unit, SQLException e) {
         String sql = unit.statements().isEmpty() ? "" : unit.statements().get(0).sql();
         String message = capitalize(unit.phaseName()) + " step '" + unit.label() + "' of plan '" + planId
-                + "' failed: SQLState " + SqlStates.of(e) + ": " + e.getMessage() + ". Nothing of this step was applied."
+                + "' failed: SQLState " + SqlStates.of(e) + ": " + e.getMessage()
+                + ". Nothing of this step was applied."
                 + (SqlStates.timeout(e)
                         ? " Raise PostgresOptions.statementTimeout (now " + options.statementTimeout() + ")."
                         : "")
@@ -218,7 +223,8 @@ public final class DdlRunner {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private void bestEffortEvent(Connection c, SqlUnit unit, int attempt, Instant began, long ms, String outcome, String detail) {
+    private void bestEffortEvent(
+            Connection c, SqlUnit unit, int attempt, Instant began, long ms, String outcome, String detail) {
         try {
             store.event(c, planId, unit.phaseName(), unit.label(), attempt, began, ms, outcome, detail);
         } catch (SQLException e) {
@@ -242,5 +248,4 @@ public final class DdlRunner {
             throw new IllegalStateException("interrupted while waiting to retry", e);
         }
     }
-
 }

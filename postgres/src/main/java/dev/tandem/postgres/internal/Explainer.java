@@ -22,7 +22,8 @@ public final class Explainer {
      * @param renderer its renderer
      * @param facts catalog facts per qualified table of every sync rule
      */
-    public static PlanExplanation explain(MigrationPlan plan, PostgresRenderer renderer, Map<TableName, TableFacts> facts) {
+    public static PlanExplanation explain(
+            MigrationPlan plan, PostgresRenderer renderer, Map<TableName, TableFacts> facts) {
         List<ExplainedStatement> out = new ArrayList<>();
         for (SqlUnit u : renderer.expandUnits(plan, facts)) {
             add(out, Section.EXPAND, u);
@@ -62,7 +63,10 @@ public final class Explainer {
     }
 
     private static ExplainedStatement statement(
-            Section section, @org.jspecify.annotations.Nullable String step, RenderedStatement s, boolean transactional) {
+            Section section,
+            @org.jspecify.annotations.Nullable String step,
+            RenderedStatement s,
+            boolean transactional) {
         return new ExplainedStatement(
                 section,
                 step,

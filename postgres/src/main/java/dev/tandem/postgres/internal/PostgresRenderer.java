@@ -178,12 +178,7 @@ public final class PostgresRenderer {
             @Override
             public SqlUnit visitDropColumn(DropColumn c) {
                 TableName t = qualify(c.table());
-                return locked(
-                        phase,
-                        List.of(id),
-                        t,
-                        LockMode.ACCESS_EXCLUSIVE,
-                        List.of(dropColumn(t, c.column())));
+                return locked(phase, List.of(id), t, LockMode.ACCESS_EXCLUSIVE, List.of(dropColumn(t, c.column())));
             }
 
             @Override
@@ -191,8 +186,8 @@ public final class PostgresRenderer {
                 RawSqlLinter.Finding f = RawSqlLinter.lint(c.statement(), defaultSchema);
                 String note = "raw SQL, unsafe accepted: " + c.unsafeReason()
                         + (f.finding().isEmpty() ? "" : "; lint: " + f.finding());
-                RenderedStatement s =
-                        new RenderedStatement(c.statement().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note);
+                RenderedStatement s = new RenderedStatement(
+                        c.statement().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note);
                 return new SqlUnit(phase, List.of(id), List.of(s), c.transactional(), f.relation(), f.lock(), false);
             }
         });
@@ -214,7 +209,12 @@ public final class PostgresRenderer {
     }
 
     private static SqlUnit locked(
-            Phase phase, List<StepId> steps, TableName t, LockMode mode, List<RenderedStatement> body, boolean rollback) {
+            Phase phase,
+            List<StepId> steps,
+            TableName t,
+            LockMode mode,
+            List<RenderedStatement> body,
+            boolean rollback) {
         List<RenderedStatement> all = new ArrayList<>();
         // Take the unit's strongest lock first: no lock upgrade mid-transaction, one wait bounded by lock_timeout.
         all.add(new RenderedStatement(
@@ -323,11 +323,21 @@ public final class PostgresRenderer {
         b.append("#variable_conflict use_variable\n");
         b.append("DECLARE\n");
         for (Identifier c : olds) {
-            b.append("  ").append(Sql.ident(c)).append(' ').append(Sql.table(t)).append('.').append(Sql.ident(c));
+            b.append("  ")
+                    .append(Sql.ident(c))
+                    .append(' ')
+                    .append(Sql.table(t))
+                    .append('.')
+                    .append(Sql.ident(c));
             b.append("%TYPE := NEW.").append(Sql.ident(c)).append(";\n");
         }
         for (Identifier c : news) {
-            b.append("  ").append(Sql.ident(c)).append(' ').append(Sql.table(t)).append('.').append(Sql.ident(c));
+            b.append("  ")
+                    .append(Sql.ident(c))
+                    .append(' ')
+                    .append(Sql.table(t))
+                    .append('.')
+                    .append(Sql.ident(c));
             b.append("%TYPE := NEW.").append(Sql.ident(c)).append(";\n");
         }
         b.append("  _tandem_old_side boolean;\n");
@@ -349,7 +359,9 @@ public final class PostgresRenderer {
         // forward: old -> new
         b.append("    BEGIN\n");
         if (rule.mappableWhen() != null) {
-            b.append("      _tandem_ok := coalesce((").append(rule.mappableWhen().sql()).append(")::boolean, true);\n");
+            b.append("      _tandem_ok := coalesce((")
+                    .append(rule.mappableWhen().sql())
+                    .append(")::boolean, true);\n");
             b.append("      IF NOT _tandem_ok THEN\n");
             b.append("        _tandem_reason := 'the plan''s mappableWhen condition is false';\n");
             b.append("      END IF;\n");
@@ -369,7 +381,11 @@ public final class PostgresRenderer {
         b.append("    END;\n");
         b.append("    IF _tandem_ok THEN\n");
         for (Identifier c : news) {
-            b.append("      NEW.").append(Sql.ident(c)).append(" := ").append(Sql.ident(c)).append(";\n");
+            b.append("      NEW.")
+                    .append(Sql.ident(c))
+                    .append(" := ")
+                    .append(Sql.ident(c))
+                    .append(";\n");
         }
         if (record) {
             appendClear(b, unmapped, rule, key);
@@ -389,7 +405,8 @@ public final class PostgresRenderer {
             }
             b.append("    EXCEPTION WHEN data_exception THEN\n");
             b.append("      _tandem_ok := false;\n");
-            b.append("      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;\n");
+            b.append(
+                    "      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;\n");
             b.append("    END;\n");
             b.append("    IF _tandem_ok THEN\n");
             for (ColumnMapping m : rule.backward()) {
@@ -403,7 +420,8 @@ public final class PostgresRenderer {
                 appendClear(b, unmapped, rule, key);
             }
             b.append("    ELSE\n");
-            List<Identifier> targets = rule.backward().stream().map(ColumnMapping::column).collect(Collectors.toList());
+            List<Identifier> targets =
+                    rule.backward().stream().map(ColumnMapping::column).collect(Collectors.toList());
             appendUnmapped(b, rule, t, unmapped, key, "backward", targets, news, record);
             b.append("    END IF;\n");
         }
@@ -442,7 +460,8 @@ public final class PostgresRenderer {
             }
             b.append("      INSERT INTO ")
                     .append(unmapped)
-                    .append(" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n");
+                    .append(
+                            " (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n");
             b.append("      VALUES (")
                     .append(Sql.literal(planId))
                     .append(", ")
@@ -456,7 +475,8 @@ public final class PostgresRenderer {
                     .append("', _tandem_state, _tandem_reason, ")
                     .append(valueText(sources, "NEW."))
                     .append(", now())\n");
-            b.append("      ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate,")
+            b.append(
+                            "      ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate,")
                     .append(" reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;\n");
         } else {
             String message = "Tandem plan " + planId + " (" + rule.id() + "): cannot map " + direction + " the value %"
@@ -473,8 +493,9 @@ public final class PostgresRenderer {
                     .append(", _tandem_reason\n");
             b.append("        USING ERRCODE = coalesce(_tandem_state, '23514'),\n");
             b.append("              HINT = ")
-                    .append(Sql.literal(
-                            "The plan's unmapped-value policy is REJECT. Write a value the plan can map, or use UnmappedPolicy.RECORD to accept and record such values."))
+                    .append(
+                            Sql.literal(
+                                    "The plan's unmapped-value policy is REJECT. Write a value the plan can map, or use UnmappedPolicy.RECORD to accept and record such values."))
                     .append(";\n");
         }
     }
@@ -502,17 +523,20 @@ public final class PostgresRenderer {
     private String updateTrigger(DualWrite rule, TableName t) {
         List<Identifier> all = new ArrayList<>(rule.oldColumns());
         all.addAll(rule.newColumns());
-        String oldChanged = "ROW(" + rule.oldColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
+        String oldChanged = "ROW("
+                + rule.oldColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
                 + ") IS DISTINCT FROM ROW("
                 + rule.oldColumns().stream().map(c -> "NEW." + Sql.ident(c)).collect(Collectors.joining(", ")) + ")";
-        String newChanged = "ROW(" + rule.newColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
+        String newChanged = "ROW("
+                + rule.newColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
                 + ") IS DISTINCT FROM ROW("
                 + rule.newColumns().stream().map(c -> "NEW." + Sql.ident(c)).collect(Collectors.joining(", ")) + ")";
         // UPDATE OF + WHEN: writes that touch neither side never enter PL/pgSQL.
         return "CREATE TRIGGER " + Sql.ident(Names.updateTrigger(planId, rule)) + " BEFORE UPDATE OF "
                 + Sql.idents(all) + " ON " + Sql.table(t) + " FOR EACH ROW\n  WHEN (" + syncEnabled() + " AND ("
                 + oldChanged + "\n    OR " + newChanged + "\n    OR current_setting('" + Names.SYNC_SETTING
-                + "', true) = 'forward'))\n  EXECUTE FUNCTION " + state(Names.syncFunction(planId, rule).value()) + "()";
+                + "', true) = 'forward'))\n  EXECUTE FUNCTION "
+                + state(Names.syncFunction(planId, rule).value()) + "()";
     }
 
     // ---------------------------------------------------------------------------------------------------- key ranges
@@ -543,15 +567,22 @@ public final class PostgresRenderer {
     // Keys are selected as text so any key type round-trips through the cursor; the ORDER BY must name the table's
     // column (t."id"), or PostgreSQL would sort by the text output column of the same name.
     private static String maxKey(TableFacts facts) {
-        String order = facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + " DESC").collect(Collectors.joining(", "));
-        return "SELECT " + facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
-                + " FROM " + Sql.table(facts.table()) + " t ORDER BY " + order + " LIMIT 1";
+        String order = facts.key().stream()
+                .map(k -> "t." + Sql.ident(k.name()) + " DESC")
+                .collect(Collectors.joining(", "));
+        return "SELECT "
+                + facts.key().stream()
+                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
+                        .collect(Collectors.joining(", ")) + " FROM " + Sql.table(facts.table()) + " t ORDER BY "
+                + order + " LIMIT 1";
     }
 
     private static Range bounds(TableFacts facts) {
         Range r = range(facts, "t.");
-        String select = "SELECT " + facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", "))
-                + " FROM " + Sql.table(facts.table()) + " t WHERE ";
+        String select = "SELECT "
+                + facts.key().stream()
+                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
+                        .collect(Collectors.joining(", ")) + " FROM " + Sql.table(facts.table()) + " t WHERE ";
         String tail = " ORDER BY " + keyList(facts, "t.") + " OFFSET ? LIMIT 1";
         return new Range(select + r.first() + tail, select + r.next() + tail);
     }
@@ -622,7 +653,8 @@ public final class PostgresRenderer {
                 p -> "UPDATE " + Sql.table(t) + " SET (" + targets + ") = ROW(" + values + ")\nWHERE " + p + " AND "
                         + unfilled + cond);
         Range rt = range(facts, "t.");
-        @Nullable String recordFirst = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.first(), true);
+        @Nullable
+        String recordFirst = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.first(), true);
         @Nullable String recordNext = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.next(), true);
         Identifier firstNew = rule.newColumns().get(0);
         Range rowwise = map(
@@ -635,28 +667,59 @@ public final class PostgresRenderer {
 
         List<RenderedStatement> explained = new ArrayList<>();
         explained.add(new RenderedStatement(
-                maxKey(facts), LockMode.ACCESS_SHARE, t, false, false, "once: the fixed upper bound, taken after the sync trigger exists"));
+                maxKey(facts),
+                LockMode.ACCESS_SHARE,
+                t,
+                false,
+                false,
+                "once: the fixed upper bound, taken after the sync trigger exists"));
         explained.add(new RenderedStatement(
-                "SET LOCAL " + Names.SYNC_SETTING + " = 'off'", LockMode.NONE, null, false, false, "per batch: each batch is its own transaction"));
+                "SET LOCAL " + Names.SYNC_SETTING + " = 'off'",
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                "per batch: each batch is its own transaction"));
         explained.add(new RenderedStatement(
-                bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key (index-only)"));
+                bounds.next(),
+                LockMode.ACCESS_SHARE,
+                t,
+                false,
+                false,
+                "per batch: finds the batch's upper key (index-only)"));
         if (recordNext != null) {
             explained.add(new RenderedStatement(
                     recordNext, LockMode.ACCESS_SHARE, t, false, false, "per batch: records rows the plan cannot map"));
         }
         explained.add(new RenderedStatement(
-                update.next(), LockMode.ROW_EXCLUSIVE, t, false, false, "per batch: row locks on the batch's rows only"));
+                update.next(),
+                LockMode.ROW_EXCLUSIVE,
+                t,
+                false,
+                false,
+                "per batch: row locks on the batch's rows only"));
         explained.add(new RenderedStatement(
-                "UPDATE " + state("backfills") + " SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?",
+                "UPDATE " + state("backfills")
+                        + " SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?",
                 LockMode.NONE,
                 null,
                 false,
                 false,
                 "per batch, same transaction: the resumable cursor"));
         explained.add(new RenderedStatement(
-                "SET LOCAL " + Names.SYNC_SETTING + " = 'forward'", LockMode.NONE, null, false, false, "only for a batch whose fast path failed on a value: map row by row"));
+                "SET LOCAL " + Names.SYNC_SETTING + " = 'forward'",
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                "only for a batch whose fast path failed on a value: map row by row"));
         explained.add(new RenderedStatement(
-                rowwise.next(), LockMode.ROW_EXCLUSIVE, t, false, false, "only for such a batch: the sync trigger maps each row and records what it cannot"));
+                rowwise.next(),
+                LockMode.ROW_EXCLUSIVE,
+                t,
+                false,
+                false,
+                "only for such a batch: the sync trigger maps each row and records what it cannot"));
         return new BackfillSql(
                 facts.key().size(),
                 maxKey(facts),
@@ -690,7 +753,10 @@ public final class PostgresRenderer {
         }
         String actualRow = "ROW(" + rule.newColumns().stream().map(Sql::ident).collect(Collectors.joining(", ")) + ")";
         String expectedRow = "ROW(" + String.join(", ", expected) + ")";
-        String keyText = "concat_ws(',', " + facts.key().stream().map(k -> "t." + Sql.ident(k.name()) + "::text").collect(Collectors.joining(", ")) + ")";
+        String keyText = "concat_ws(',', "
+                + facts.key().stream()
+                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
+                        .collect(Collectors.joining(", ")) + ")";
         Range rt = range(facts, "t.");
         Range check = map(
                 rt,
@@ -709,19 +775,24 @@ public final class PostgresRenderer {
             recordNext = "";
         }
         String matchRow = facts.key().size() == 1
-                ? "t." + Sql.ident(facts.key().get(0).name()) + " = u.row_key[1]::" + facts.key().get(0).type()
+                ? "t." + Sql.ident(facts.key().get(0).name()) + " = u.row_key[1]::"
+                        + facts.key().get(0).type()
                 : keyTuple(facts, "t.") + " = (" + indexedKeys(facts) + ")";
         String prune = "DELETE FROM " + state("unmapped") + " u WHERE u.plan_id = " + Sql.literal(planId)
                 + " AND u.step_id = " + Sql.literal(rule.id().value()) + " AND NOT EXISTS (SELECT 1 FROM "
                 + Sql.table(t) + " t WHERE " + matchRow + ")";
         Range bounds = bounds(facts);
         List<RenderedStatement> explained = new ArrayList<>();
-        explained.add(new RenderedStatement(prune, LockMode.ACCESS_SHARE, t, false, false, "once: forgets unmapped rows that were deleted"));
-        explained.add(new RenderedStatement(bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
+        explained.add(new RenderedStatement(
+                prune, LockMode.ACCESS_SHARE, t, false, false, "once: forgets unmapped rows that were deleted"));
+        explained.add(new RenderedStatement(
+                bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
         if (!recordNext.isEmpty()) {
-            explained.add(new RenderedStatement(recordNext, LockMode.ACCESS_SHARE, t, false, false, "per batch: records rows the plan cannot map"));
+            explained.add(new RenderedStatement(
+                    recordNext, LockMode.ACCESS_SHARE, t, false, false, "per batch: records rows the plan cannot map"));
         }
-        explained.add(new RenderedStatement(check.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: read-only comparison"));
+        explained.add(new RenderedStatement(
+                check.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: read-only comparison"));
         return new VerifySql(
                 facts.key().size(),
                 maxKey(facts),
@@ -789,11 +860,13 @@ public final class PostgresRenderer {
     private List<RenderedStatement> dropTriggers(DualWrite rule, TableName t) {
         return List.of(
                 RenderedStatement.of(
-                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.insertTrigger(planId, rule)) + " ON " + Sql.table(t),
+                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.insertTrigger(planId, rule)) + " ON "
+                                + Sql.table(t),
                         LockMode.ACCESS_EXCLUSIVE,
                         t),
                 RenderedStatement.of(
-                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.updateTrigger(planId, rule)) + " ON " + Sql.table(t),
+                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.updateTrigger(planId, rule)) + " ON "
+                                + Sql.table(t),
                         LockMode.ACCESS_EXCLUSIVE,
                         t));
     }
@@ -801,8 +874,8 @@ public final class PostgresRenderer {
     private List<RenderedStatement> dropFunctions(MigrationPlan plan) {
         List<RenderedStatement> out = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
-            out.add(RenderedStatement.unlocked(
-                    "DROP FUNCTION IF EXISTS " + state(Names.syncFunction(planId, rule).value()) + "()"));
+            out.add(RenderedStatement.unlocked("DROP FUNCTION IF EXISTS "
+                    + state(Names.syncFunction(planId, rule).value()) + "()"));
         }
         return out;
     }
@@ -839,7 +912,8 @@ public final class PostgresRenderer {
                 RawSqlLinter.Finding f = RawSqlLinter.lint(r.undo(), defaultSchema);
                 RenderedStatement s = new RenderedStatement(
                         r.undo().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
-                raw.add(new SqlUnit(Phase.EXPAND, List.of(e.id()), List.of(s), r.transactional(), f.relation(), f.lock(), true));
+                raw.add(new SqlUnit(
+                        Phase.EXPAND, List.of(e.id()), List.of(s), r.transactional(), f.relation(), f.lock(), true));
             }
         }
         List<SqlUnit> units = new ArrayList<>();

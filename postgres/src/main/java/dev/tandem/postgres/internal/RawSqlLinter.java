@@ -26,13 +26,14 @@ public final class RawSqlLinter {
      * @param scans whether it scans the table under its lock
      * @param finding what is risky, or empty
      */
-    public record Finding(LockMode lock, @Nullable TableName relation, boolean rewrites, boolean scans, String finding) {}
+    public record Finding(
+            LockMode lock, @Nullable TableName relation, boolean rewrites, boolean scans, String finding) {}
 
-    private static final String NAME = "((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\.(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*))?)";
+    private static final String NAME =
+            "((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\.(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*))?)";
     private static final Pattern ALTER_TABLE =
             Pattern.compile("^ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
-    private static final Pattern ON_TABLE =
-            Pattern.compile("\\sON\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern ON_TABLE = Pattern.compile("\\sON\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern DML_TABLE = Pattern.compile(
             "^(?:UPDATE|DELETE\\s+FROM|INSERT\\s+INTO|LOCK\\s+TABLE|DROP\\s+TABLE(?:\\s+IF\\s+EXISTS)?|VACUUM\\s+FULL|CLUSTER)\\s+(?:ONLY\\s+)?"
                     + NAME,
@@ -50,22 +51,42 @@ public final class RawSqlLinter {
         TableName rel = relation(sql, defaultSchema);
         if (u.startsWith("CREATE UNIQUE INDEX CONCURRENTLY") || u.startsWith("CREATE INDEX CONCURRENTLY")) {
             return new Finding(
-                    LockMode.SHARE_UPDATE_EXCLUSIVE, rel, false, true, "builds without blocking writes; may leave an INVALID index on failure");
+                    LockMode.SHARE_UPDATE_EXCLUSIVE,
+                    rel,
+                    false,
+                    true,
+                    "builds without blocking writes; may leave an INVALID index on failure");
         }
         if (u.startsWith("CREATE INDEX") || u.startsWith("CREATE UNIQUE INDEX")) {
-            return new Finding(LockMode.SHARE, rel, false, true, "UNSAFE: blocks writes for the whole build; use CREATE INDEX CONCURRENTLY");
+            return new Finding(
+                    LockMode.SHARE,
+                    rel,
+                    false,
+                    true,
+                    "UNSAFE: blocks writes for the whole build; use CREATE INDEX CONCURRENTLY");
         }
         if (u.startsWith("DROP INDEX CONCURRENTLY")) {
             return new Finding(LockMode.SHARE_UPDATE_EXCLUSIVE, null, false, false, "");
         }
         if (u.startsWith("DROP INDEX")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, null, false, false, "UNSAFE: blocks reads and writes; use DROP INDEX CONCURRENTLY");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    null,
+                    false,
+                    false,
+                    "UNSAFE: blocks reads and writes; use DROP INDEX CONCURRENTLY");
         }
         if (u.startsWith("VACUUM FULL") || u.startsWith("CLUSTER")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, true, true, "UNSAFE: rewrites the table under ACCESS EXCLUSIVE");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE, rel, true, true, "UNSAFE: rewrites the table under ACCESS EXCLUSIVE");
         }
         if (u.startsWith("DROP TABLE")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "drops a table: make sure no application version uses it");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    false,
+                    false,
+                    "drops a table: make sure no application version uses it");
         }
         if (u.startsWith("UPDATE") || u.startsWith("DELETE")) {
             boolean whole = !u.contains(" WHERE ");
@@ -82,38 +103,77 @@ public final class RawSqlLinter {
         if (u.startsWith("LOCK TABLE")) {
             return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "explicit table lock");
         }
-        if (u.startsWith("CREATE TABLE") || u.startsWith("CREATE SCHEMA") || u.startsWith("CREATE EXTENSION")
-                || u.startsWith("CREATE FUNCTION") || u.startsWith("CREATE OR REPLACE FUNCTION")
-                || u.startsWith("CREATE TYPE") || u.startsWith("COMMENT ON") || u.startsWith("CREATE SEQUENCE")) {
+        if (u.startsWith("CREATE TABLE")
+                || u.startsWith("CREATE SCHEMA")
+                || u.startsWith("CREATE EXTENSION")
+                || u.startsWith("CREATE FUNCTION")
+                || u.startsWith("CREATE OR REPLACE FUNCTION")
+                || u.startsWith("CREATE TYPE")
+                || u.startsWith("COMMENT ON")
+                || u.startsWith("CREATE SEQUENCE")) {
             return new Finding(LockMode.NONE, null, false, false, "");
         }
         if (u.startsWith("CREATE TRIGGER") || u.startsWith("CREATE OR REPLACE TRIGGER")) {
             return new Finding(LockMode.SHARE_ROW_EXCLUSIVE, rel, false, false, "blocks writes briefly");
         }
-        return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "could not classify this statement; assuming ACCESS EXCLUSIVE");
+        return new Finding(
+                LockMode.ACCESS_EXCLUSIVE,
+                rel,
+                false,
+                false,
+                "could not classify this statement; assuming ACCESS EXCLUSIVE");
     }
 
     private static Finding alterTable(String u, @Nullable TableName rel) {
         if (u.contains(" RENAME ")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "UNSAFE: renames in place, breaking the application version that uses the old name; derive a copy instead");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    false,
+                    false,
+                    "UNSAFE: renames in place, breaking the application version that uses the old name; derive a copy instead");
         }
         if ((u.contains(" ALTER COLUMN ") && u.contains(" TYPE ")) || u.contains(" SET DATA TYPE ")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, true, true, "UNSAFE: changes a type in place; rewrites the table under ACCESS EXCLUSIVE unless binary-compatible");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    true,
+                    true,
+                    "UNSAFE: changes a type in place; rewrites the table under ACCESS EXCLUSIVE unless binary-compatible");
         }
         if (u.contains(" SET NOT NULL")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, true, "UNSAFE: scans the table under ACCESS EXCLUSIVE; add a CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    false,
+                    true,
+                    "UNSAFE: scans the table under ACCESS EXCLUSIVE; add a CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL");
         }
         if (u.contains(" ADD COLUMN ") || (u.contains(" ADD ") && !u.contains(" CONSTRAINT "))) {
             boolean notNull = u.contains(" NOT NULL");
             boolean hasDefault = u.contains(" DEFAULT ");
             boolean volatileDefault = hasDefault
-                    && (u.contains("RANDOM()") || u.contains("CLOCK_TIMESTAMP()") || u.contains("GEN_RANDOM_UUID()")
-                            || u.contains("NEXTVAL(") || u.contains(" SERIAL") || u.contains("GENERATED ALWAYS AS ("));
+                    && (u.contains("RANDOM()")
+                            || u.contains("CLOCK_TIMESTAMP()")
+                            || u.contains("GEN_RANDOM_UUID()")
+                            || u.contains("NEXTVAL(")
+                            || u.contains(" SERIAL")
+                            || u.contains("GENERATED ALWAYS AS ("));
             if (volatileDefault) {
-                return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, true, true, "UNSAFE: a volatile default rewrites the table under ACCESS EXCLUSIVE");
+                return new Finding(
+                        LockMode.ACCESS_EXCLUSIVE,
+                        rel,
+                        true,
+                        true,
+                        "UNSAFE: a volatile default rewrites the table under ACCESS EXCLUSIVE");
             }
             if (notNull && !hasDefault) {
-                return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "UNSAFE: NOT NULL without a default fails on a non-empty table and breaks the old version's inserts");
+                return new Finding(
+                        LockMode.ACCESS_EXCLUSIVE,
+                        rel,
+                        false,
+                        false,
+                        "UNSAFE: NOT NULL without a default fails on a non-empty table and breaks the old version's inserts");
             }
             return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "");
         }
@@ -121,13 +181,30 @@ public final class RawSqlLinter {
             return new Finding(LockMode.SHARE_UPDATE_EXCLUSIVE, rel, false, true, "scans without blocking writes");
         }
         if (u.contains(" FOREIGN KEY ") && !u.contains(" NOT VALID")) {
-            return new Finding(LockMode.SHARE_ROW_EXCLUSIVE, rel, false, true, "UNSAFE: validates every row while blocking writes on both tables; add it NOT VALID, then VALIDATE");
+            return new Finding(
+                    LockMode.SHARE_ROW_EXCLUSIVE,
+                    rel,
+                    false,
+                    true,
+                    "UNSAFE: validates every row while blocking writes on both tables; add it NOT VALID, then VALIDATE");
         }
         if (u.contains(" CHECK ") && !u.contains(" NOT VALID")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, true, "UNSAFE: scans the table under ACCESS EXCLUSIVE; add it NOT VALID, then VALIDATE");
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    false,
+                    true,
+                    "UNSAFE: scans the table under ACCESS EXCLUSIVE; add it NOT VALID, then VALIDATE");
         }
-        if (u.contains(" ADD CONSTRAINT ") && (u.contains(" UNIQUE") || u.contains(" PRIMARY KEY")) && !u.contains(" USING INDEX")) {
-            return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, true, "UNSAFE: builds an index under ACCESS EXCLUSIVE; build it CONCURRENTLY and add the constraint USING INDEX");
+        if (u.contains(" ADD CONSTRAINT ")
+                && (u.contains(" UNIQUE") || u.contains(" PRIMARY KEY"))
+                && !u.contains(" USING INDEX")) {
+            return new Finding(
+                    LockMode.ACCESS_EXCLUSIVE,
+                    rel,
+                    false,
+                    true,
+                    "UNSAFE: builds an index under ACCESS EXCLUSIVE; build it CONCURRENTLY and add the constraint USING INDEX");
         }
         return new Finding(LockMode.ACCESS_EXCLUSIVE, rel, false, false, "");
     }

@@ -89,7 +89,8 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL")) {
             ps.setString(1, t("events"));
             ps.setString(2, t("plans"));
             try (ResultSet rs = ps.executeQuery()) {
@@ -141,7 +142,8 @@ public final class StateStore {
      * @param state the initial state
      * @throws SQLException on failure
      */
-    public void start(Connection c, String planId, String checksum, String description, String canonicalForm, PlanState state)
+    public void start(
+            Connection c, String planId, String checksum, String description, String canonicalForm, PlanState state)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("plans")
                 + " (plan_id, checksum, description, state, canonical_form) VALUES (?, ?, ?, ?, ?)"
@@ -225,8 +227,8 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public void setForcedReason(Connection c, String planId, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE " + t("plans") + " SET forced_contract_reason = ? WHERE plan_id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE " + t("plans") + " SET forced_contract_reason = ? WHERE plan_id = ?")) {
             ps.setString(1, reason);
             ps.setString(2, planId);
             ps.executeUpdate();
@@ -269,8 +271,8 @@ public final class StateStore {
         if (stepIds.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("steps")
-                + " (plan_id, step_id, phase) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO " + t("steps") + " (plan_id, step_id, phase) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
             for (String step : stepIds) {
                 ps.setString(1, planId);
                 ps.setString(2, step);
@@ -350,7 +352,12 @@ public final class StateStore {
      */
     @SuppressWarnings("ArrayRecordComponent") // internal: key values straight from JDBC arrays
     public record BackfillRow(
-            String @Nullable [] upperBound, String @Nullable [] cursor, long rowsDone, long batches, int batchSize, boolean finished) {}
+            String @Nullable [] upperBound,
+            String @Nullable [] cursor,
+            long rowsDone,
+            long batches,
+            int batchSize,
+            boolean finished) {}
 
     /**
      * {@return the backfill's saved progress, if it started}
@@ -370,7 +377,12 @@ public final class StateStore {
                     return Optional.empty();
                 }
                 return Optional.of(new BackfillRow(
-                        strings(rs.getArray(1)), strings(rs.getArray(2)), rs.getLong(3), rs.getLong(4), rs.getInt(5), rs.getBoolean(6)));
+                        strings(rs.getArray(1)),
+                        strings(rs.getArray(2)),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getInt(5),
+                        rs.getBoolean(6)));
             }
         }
     }
@@ -440,8 +452,8 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public long rowsBackfilled(Connection c, String planId) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT coalesce(sum(rows_done), 0) FROM " + t("backfills") + " WHERE plan_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(sum(rows_done), 0) FROM " + t("backfills") + " WHERE plan_id = ?")) {
             ps.setString(1, planId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -478,8 +490,9 @@ public final class StateStore {
      */
     public List<UnmappedRow> unmapped(Connection c, String planId, int limit) throws SQLException {
         List<UnmappedRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT step_id, table_name, row_key, direction, sqlstate, reason,"
-                + " value, recorded_at FROM " + t("unmapped") + " WHERE plan_id = ? ORDER BY recorded_at, row_key LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT step_id, table_name, row_key, direction, sqlstate, reason," + " value, recorded_at FROM "
+                        + t("unmapped") + " WHERE plan_id = ? ORDER BY recorded_at, row_key LIMIT ?")) {
             ps.setString(1, planId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {

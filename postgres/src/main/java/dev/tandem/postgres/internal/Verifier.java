@@ -68,7 +68,8 @@ public final class Verifier {
         List<String> sample = new ArrayList<>();
         String @Nullable [] lo = null;
         while (true) {
-            String[] hi = Backfiller.bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, options.verifyBatchSize() - 1);
+            String[] hi = Backfiller.bound(
+                    c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, options.verifyBatchSize() - 1);
             boolean last = hi == null;
             String[] end = hi == null ? upper : hi;
             long[] counts = check(c, sql, lo, end, options.verifyBatchSize(), sample, rule);
@@ -137,7 +138,12 @@ public final class Verifier {
 
     private void recordError(Connection c, VerifySql sql, String @Nullable [] lo, String[] hi, SQLException e)
             throws SQLException {
-        log.debug("{} - forward mapping fails for keys ({}, {}]: {}", planId, lo == null ? "start" : String.join(",", lo), String.join(",", hi), e.getMessage());
+        log.debug(
+                "{} - forward mapping fails for keys ({}, {}]: {}",
+                planId,
+                lo == null ? "start" : String.join(",", lo),
+                String.join(",", hi),
+                e.getMessage());
         try (PreparedStatement ps = c.prepareStatement(lo == null ? sql.recordErrorFirst() : sql.recordErrorNext())) {
             ps.setString(1, SqlStates.of(e));
             ps.setString(2, String.valueOf(e.getMessage()));

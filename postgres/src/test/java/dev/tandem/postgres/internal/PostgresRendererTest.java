@@ -60,7 +60,9 @@ class PostgresRendererTest {
 
     @Test
     void explain_addressSplit_matchesGolden() throws IOException {
-        assertGolden("address-split-record", explain(Plans.addressPlan(), customers()).toString());
+        assertGolden(
+                "address-split-record",
+                explain(Plans.addressPlan(), customers()).toString());
     }
 
     @Test
@@ -86,7 +88,14 @@ class PostgresRendererTest {
         BackfillSql sql = renderer.backfill(plan.backfills().get(0), facts);
         assertGolden(
                 "composite-key-backfill",
-                String.join(";\n\n", sql.maxKey(), sql.boundFirst(), sql.boundNext(), sql.updateFirst(), sql.updateNext(), sql.rowwiseNext())
+                String.join(
+                                ";\n\n",
+                                sql.maxKey(),
+                                sql.boundFirst(),
+                                sql.boundNext(),
+                                sql.updateFirst(),
+                                sql.updateNext(),
+                                sql.rowwiseNext())
                         + ";\n");
         assertThat(sql.updateNext()).contains("(\"order_id\", \"line\") > (?::uuid, ?::text)");
         assertThat(sql.updateNext()).doesNotContain("LIMIT").doesNotContain("OFFSET");
@@ -95,15 +104,19 @@ class PostgresRendererTest {
     @Test
     void explain_everyStatementHasALockModeAndDdlLocksFirst() {
         PlanExplanation e = explain(Plans.addressPlan(), customers());
-        assertThat(e.statements()).isNotEmpty().allSatisfy(s -> assertThat(s.lockMode()).isNotNull());
+        assertThat(e.statements())
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.lockMode()).isNotNull());
         List<ExplainedStatement> expand = e.statements().stream()
                 .filter(s -> s.section() == ExplainedStatement.Section.EXPAND)
                 .toList();
         assertThat(expand.get(0).sql()).isEqualTo("LOCK TABLE ONLY \"public\".\"customers\" IN ACCESS EXCLUSIVE MODE");
-        assertThat(expand).filteredOn(s -> s.sql().startsWith("CREATE TRIGGER"))
+        assertThat(expand)
+                .filteredOn(s -> s.sql().startsWith("CREATE TRIGGER"))
                 .hasSize(2)
                 .allSatisfy(s -> assertThat(s.lockMode()).isEqualTo(LockMode.SHARE_ROW_EXCLUSIVE));
-        assertThat(e.statements()).filteredOn(s -> s.section() == ExplainedStatement.Section.BACKFILL)
+        assertThat(e.statements())
+                .filteredOn(s -> s.section() == ExplainedStatement.Section.BACKFILL)
                 .noneSatisfy(s -> assertThat(s.lockMode().blocksReads()).isTrue());
         assertThat(e.statements()).filteredOn(ExplainedStatement::rewritesTable).isEmpty();
     }
