@@ -1,0 +1,163 @@
+package dev.tandem.testkit.internal;
+
+import dev.tandem.testkit.CompatibilityReport.Check;
+import dev.tandem.testkit.CompatibilityReport.Outcome;
+import dev.tandem.testkit.CompatibilityReport.Role;
+import dev.tandem.testkit.CompatibilityState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Renders a compatibility report as text: a summary, every failure in full, and the state x check matrix. */
+public final class Matrix {
+    private static final int MAX_DETAIL = 1024;
+
+    private Matrix() {}
+
+    /**
+     * {@return the column header of a state, at most 13 characters}
+     *
+     * @param state the state
+     */
+    static String header(CompatibilityState state) {
+        return switch (state) {
+            case BEFORE_EXPAND -> "before";
+            case EXPANDED -> "expanded";
+            case BACKFILLING -> "backfilling";
+            case BACKFILLED_VERIFIED -> "verified";
+            case CONTRACTED -> "contracted";
+            case ROLLED_BACK_FROM_EXPANDED -> "rb-expanded";
+            case ROLLED_BACK_FROM_BACKFILLED -> "rb-backfilled";
+        };
+    }
+
+    private record Row(String version, String operation) {}
+
+    /**
+     * {@return the report's text}
+     *
+     * @param planId the plan's id
+     * @param oldVersion the old version's name
+     * @param newVersion the new version's name
+     * @param checks every check, in the order they ran
+     */
+    public static String render(String planId, String oldVersion, String newVersion, List<Check> checks) {
+        List<Check> failures = checks.stream().filter(Check::failed).toList();
+        StringBuilder out = new StringBuilder()
+                .append("Compatibility of plan '")
+                .append(planId)
+                .append("' (old version ")
+                .append(oldVersion)
+                .append(", new version ")
+                .append(newVersion)
+                .append("): ");
+        if (failures.isEmpty()) {
+            out.append("all ").append(checks.size()).append(" checks passed.\n");
+        } else {
+            out.append(failures.size()).append(" of ").append(checks.size()).append(" checks failed.\n\nFailures:\n");
+            int n = 1;
+            for (Check f : failures) {
+                out.append(String.format(Locale.ROOT, "%3d. ", n++))
+                        .append(f.state())
+                        .append(" | ")
+                        .append(f.version())
+                        .append(" | ")
+                        .append(f.operation())
+                        .append(": ")
+                        .append(cap(f.detail()))
+                        .append('\n');
+            }
+        }
+        out.append('\n').append(table(checks));
+        out.append("ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run"
+                + " (not required in that state)\n");
+        out.append("rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified\n");
+        return out.toString();
+    }
+
+    /**
+     * {@return the matrix alone: one row per version and operation, one column per state}
+     *
+     * @param checks every check
+     */
+    static String table(List<Check> checks) {
+        Map<Row, Map<CompatibilityState, Outcome>> rows = new LinkedHashMap<>();
+        Map<Row, Role> roleOrder = new LinkedHashMap<>();
+        for (Check c : checks) {
+            Row row = new Row(c.version(), c.operation());
+            roleOrder.putIfAbsent(row, c.role());
+            rows.computeIfAbsent(row, r -> new EnumMap<>(CompatibilityState.class))
+                    .merge(c.state(), c.outcome(), Matrix::worse);
+        }
+        List<Row> ordered = new ArrayList<>(rows.keySet());
+        // Stable: within a role, rows keep the order in which they first ran.
+        ordered.sort(Comparator.comparing(r -> roleOrder.getOrDefault(r, Role.PLAN)));
+        int versionWidth = "version".length();
+        int operationWidth = "operation".length();
+        for (Row r : ordered) {
+            versionWidth = Math.max(versionWidth, r.version().length());
+            operationWidth = Math.max(operationWidth, r.operation().length());
+        }
+        operationWidth = Math.min(operationWidth, 48);
+        StringBuilder out = new StringBuilder();
+        out.append(pad("version", versionWidth)).append("  ").append(pad("operation", operationWidth));
+        for (CompatibilityState s : CompatibilityState.values()) {
+            out.append(" | ").append(pad(header(s), header(s).length()));
+        }
+        out.append('\n');
+        int width = out.length() - 1;
+        out.append("-".repeat(width)).append('\n');
+        for (Row r : ordered) {
+            Map<CompatibilityState, Outcome> cells = rows.getOrDefault(r, Map.of());
+            out.append(pad(r.version(), versionWidth))
+                    .append("  ")
+                    .append(pad(truncate(r.operation(), operationWidth), operationWidth));
+            for (CompatibilityState s : CompatibilityState.values()) {
+                Outcome o = cells.get(s);
+                out.append(" | ").append(pad(cell(o), header(s).length()));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static Outcome worse(Outcome a, Outcome b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(Outcome o) {
+        return switch (o) {
+            case PASSED -> 0;
+            case SKIPPED -> 1;
+            case FAILED -> 2;
+        };
+    }
+
+    private static String cell(@Nullable Outcome o) {
+        if (o == null) {
+            return "-";
+        }
+        return switch (o) {
+            case PASSED -> "ok";
+            case FAILED -> "FAIL";
+            case SKIPPED -> "skip";
+        };
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    private static String truncate(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 3) + "...";
+    }
+
+    static String cap(String detail) {
+        return detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL) + "...";
+    }
+}
