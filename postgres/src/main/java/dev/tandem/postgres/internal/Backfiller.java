@@ -228,10 +228,12 @@ public final class Backfiller {
             throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + options.batchLockTimeout().toMillis() + "ms'");
-            s.execute("SET LOCAL statement_timeout = '"
-                    + options.batchStatementTimeout().toMillis() + "ms'");
-            s.execute("SET LOCAL " + Names.SYNC_SETTING + " = '" + (rowwise ? "forward" : "off") + "'");
+            // one round trip for the three transaction-local settings
+            s.execute("SELECT set_config('lock_timeout', '"
+                    + options.batchLockTimeout().toMillis() + "ms', true),"
+                    + " set_config('statement_timeout', '"
+                    + options.batchStatementTimeout().toMillis() + "ms', true),"
+                    + " set_config('" + Names.SYNC_SETTING + "', '" + (rowwise ? "forward" : "off") + "', true)");
             String[] hi = bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, size - 1);
             boolean last = hi == null;
             String[] end = hi == null ? upper : hi;

@@ -109,9 +109,9 @@ public final class DdlRunner {
     private void runInTransaction(Connection c, SqlUnit unit) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
-            s.execute("SET LOCAL statement_timeout = '"
-                    + options.statementTimeout().toMillis() + "ms'");
+            s.execute("SELECT set_config('lock_timeout', '"
+                    + options.lockTimeout().toMillis() + "ms', true)," + " set_config('statement_timeout', '"
+                    + options.statementTimeout().toMillis() + "ms', true)");
             for (RenderedStatement r : unit.statements()) {
                 s.execute(r.sql());
             }
