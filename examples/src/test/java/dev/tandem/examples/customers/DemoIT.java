@@ -1,0 +1,82 @@
+package dev.tandem.examples.customers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.postgres.PlanState;
+import dev.tandem.testkit.database.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DemoIT {
+
+    TestDatabase db;
+
+    @BeforeEach
+    void setUp() {
+        db = Databases.fresh("demo_it");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void run_smallStory_bothVersionsWithoutErrorsAndContracted() throws Exception {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        Demo.Settings settings = Demo.Settings.defaults().withRows(5_000).withPhasesOf(Duration.ofSeconds(1));
+
+        Demo.Result result;
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            result = Demo.run(db, settings, out);
+        }
+
+        String output = text.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(result.v1().errors())
+                .as(result.v1().errorSamples().toString())
+                .isZero();
+        assertThat(result.v2().errors())
+                .as(result.v2().errorSamples().toString())
+                .isZero();
+        assertThat(result.v1().byOperation())
+                .allSatisfy((op, n) -> assertThat(n).as(op).isPositive());
+        assertThat(result.v2().byOperation())
+                .allSatisfy((op, n) -> assertThat(n).as(op).isPositive());
+        assertThat(result.crossChecks().checks()).isPositive();
+        assertThat(result.crossChecks().mismatches())
+                .as(result.crossChecks().samples().toString())
+                .isZero();
+        assertThat(result.finalState()).isEqualTo(PlanState.CONTRACTED);
+        assertThat(result.success()).isTrue();
+        assertThat(output)
+                .contains("REFUSED, as it must be: Contract of plan 'customers-address-split' refused")
+                .contains("0 inconsistent, 0 unmapped -> contract may run")
+                .contains("version 1 cannot run any more, as intended")
+                .contains("final state: CONTRACTED");
+        assertThat(result.phases())
+                .extracting(Demo.Phase::name)
+                .anySatisfy(name -> assertThat(name).contains("Expand"))
+                .anySatisfy(name -> assertThat(name).contains("Backfill"))
+                .anySatisfy(name -> assertThat(name).contains("Contract: drop address"));
+        assertThat(Databases.strings(
+                        db.dataSource(),
+                        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                                + " AND table_name = 'customers' ORDER BY ordinal_position"))
+                .containsExactly(
+                        "id",
+                        "name",
+                        "email",
+                        "created_at",
+                        "updated_at",
+                        "street_address",
+                        "city",
+                        "state",
+                        "zip_code");
+    }
+}
