@@ -78,11 +78,18 @@ public final class CompatibilityReport {
             return outcome == Outcome.FAILED;
         }
 
-        /** {@return one line: state, version, operation, and the detail of a failure} */
+        /**
+         * {@return one line: state, version, operation, then the detail of a failure (the error) or the outcome, such as
+         * {@code EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist}}
+         */
         @Override
         public String toString() {
-            return state + " | " + version + " | " + operation + ": " + outcome
-                    + (detail.isEmpty() ? "" : " - " + detail);
+            String head = state + " | " + version + " | " + operation + ": ";
+            if (outcome == Outcome.FAILED) {
+                return head + detail;
+            }
+            String word = outcome == Outcome.PASSED ? "passed" : "skipped";
+            return head + word + (detail.isEmpty() ? "" : " (" + detail + ")");
         }
     }
 

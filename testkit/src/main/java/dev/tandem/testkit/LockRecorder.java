@@ -181,6 +181,7 @@ public final class LockRecorder {
         final ExecutionListener.Unit unit;
         final Map<Long, StorageFile> before;
         final @Nullable LockSampler sampler;
+        final long startNanos = System.nanoTime();
         volatile List<SeenLock> locks = List.of();
 
         Pending(ExecutionListener.Unit unit, Map<Long, StorageFile> before, @Nullable LockSampler s) {
@@ -215,13 +216,15 @@ public final class LockRecorder {
             if (p == null) {
                 return;
             }
+            // The executor's own time includes this recorder's catalog reads; count from the end of beforeUnit.
+            Duration held = Duration.ofNanos(Math.min(took.toNanos(), System.nanoTime() - p.startNanos));
             List<RelationLock> locks = new ArrayList<>();
             LockSampler sampler = p.sampler;
             if (sampler != null) {
                 locks.addAll(sampler.stop());
             } else {
                 for (SeenLock l : p.locks) {
-                    locks.add(new RelationLock(l.table(), l.mode(), took));
+                    locks.add(new RelationLock(l.table(), l.mode(), held));
                 }
             }
             List<TableName> rewritten;
@@ -234,7 +237,7 @@ public final class LockRecorder {
                         e);
             }
             units.add(new RecordedUnit(
-                    p.unit.phase(), unit.stepIds(), unit.statements(), unit.transactional(), took, locks, rewritten));
+                    p.unit.phase(), unit.stepIds(), unit.statements(), unit.transactional(), held, locks, rewritten));
         }
 
         private void discard(@Nullable Pending p) {

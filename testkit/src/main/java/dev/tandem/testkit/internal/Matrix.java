@@ -63,13 +63,22 @@ public final class Matrix {
             int n = 1;
             for (Check f : failures) {
                 out.append(String.format(Locale.ROOT, "%3d. ", n++))
-                        .append(f.state())
+                        .append(cap(f.toString()))
+                        .append('\n');
+            }
+        }
+        List<Check> notes = checks.stream()
+                .filter(c -> c.role() == Role.PLAN && c.outcome() == Outcome.PASSED && !c.detail().isEmpty())
+                .toList();
+        if (!notes.isEmpty()) {
+            out.append("\nPhases:\n");
+            for (Check c : notes) {
+                out.append("  ")
+                        .append(c.state())
                         .append(" | ")
-                        .append(f.version())
-                        .append(" | ")
-                        .append(f.operation())
+                        .append(c.operation())
                         .append(": ")
-                        .append(cap(f.detail()))
+                        .append(c.detail())
                         .append('\n');
             }
         }

@@ -1,0 +1,318 @@
+package dev.tandem.testkit;
+
+import static dev.tandem.testkit.CustomersAddress.BACKWARD;
+import static dev.tandem.testkit.CustomersAddress.CUSTOMERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.DeriveColumns;
+import dev.tandem.MigrationPlan;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.postgres.BackfillListener;
+import dev.tandem.postgres.BackfillReport;
+import dev.tandem.postgres.PostgresMigrator;
+import dev.tandem.postgres.VerifyReport;
+import dev.tandem.testkit.CompatibilityReport.Check;
+import dev.tandem.testkit.CompatibilityReport.Role;
+import dev.tandem.testkit.CustomersAddress.Address;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The catalogue of deliberately wrong plans: each must make the harness fail, in the right state, naming the version
+ * that breaks (or the plan itself) and why.
+ */
+@TandemTest
+class BrokenPlansIT {
+
+    /**
+     * One wrong plan and where the harness must catch it.
+     *
+     * @param name what is wrong
+     * @param plan the plan
+     * @param setUp changes to the check: another new version, a phase runner
+     * @param state the state whose checks must fail
+     * @param role whose check must fail there
+     * @param expected text the failed check must contain (version, operation or error)
+     */
+    record BrokenPlan(
+            String name,
+            MigrationPlan plan,
+            UnaryOperator<CompatibilityCheck> setUp,
+            CompatibilityState state,
+            Role role,
+            String expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<BrokenPlan> catalogue() {
+        return Stream.of(
+                new BrokenPlan(
+                        "drops the old column in expand",
+                        MigrationPlan.named("broken-drop-in-expand")
+                                .addColumn(CUSTOMERS, "street_address", ColumnType.varchar(255))
+                                .addColumn(CUSTOMERS, "city", ColumnType.varchar(100))
+                                .addColumn(CUSTOMERS, "state", ColumnType.varchar(2))
+                                .addColumn(CUSTOMERS, "zip_code", ColumnType.varchar(10))
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted("ALTER TABLE customers DROP COLUMN address"),
+                                        SqlStatement.trusted("ALTER TABLE customers ADD COLUMN address text"),
+                                        "deliberately broken: v1 still uses address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.OLD,
+                        "EXPANDED | v1 | insert customer: SQLState 42703"),
+                new BrokenPlan(
+                        "renames a column in place",
+                        MigrationPlan.named("broken-rename-in-place")
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers RENAME COLUMN address TO full_address"),
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers RENAME COLUMN full_address TO address"),
+                                        "deliberately broken: v1 still uses address")
+                                .build(),
+                        check -> check.newVersion(v2TextColumn("full_address", "?", "full_address")),
+                        CompatibilityState.EXPANDED,
+                        Role.OLD,
+                        "EXPANDED | v1 | insert customer: SQLState 42703"),
+                new BrokenPlan(
+                        "adds a NOT NULL column without a default",
+                        MigrationPlan.named("broken-not-null-without-default")
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers ADD COLUMN loyalty_tier text NOT NULL"),
+                                        SqlStatement.trusted("ALTER TABLE customers DROP COLUMN loyalty_tier"),
+                                        "deliberately broken: existing rows have no value")
+                                .deriveColumns(CustomersAddress.split(BACKWARD))
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.PLAN,
+                        "EXPANDED | plan | expand: StepExecutionException: Expand step 'raw-1/expand' of plan"
+                                + " 'broken-not-null-without-default' failed: SQLState 23502"),
+                new BrokenPlan(
+                        "changes a type in place",
+                        MigrationPlan.named("broken-type-in-place")
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers ALTER COLUMN address TYPE jsonb USING to_jsonb(address)"),
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers ALTER COLUMN address TYPE text USING address #>> '{}'"),
+                                        "deliberately broken: v1 writes text")
+                                .build(),
+                        check -> check.newVersion(v2TextColumn("address", "to_jsonb(?::text)", "address #>> '{}'"))
+                                .allowRewrites(),
+                        CompatibilityState.EXPANDED,
+                        Role.OLD,
+                        "EXPANDED | v1 | insert customer: SQLState 42804"),
+                new BrokenPlan(
+                        "has a backward expression that loses data",
+                        MigrationPlan.named("broken-lossy-backward")
+                                .deriveColumns(CustomersAddress.split("concat_ws(', ', street_address, city, state)"))
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.NEW_TO_OLD,
+                        "EXPANDED | v2 -> v1 | read customer: 'exp-new-"),
+                new BrokenPlan(
+                        "has a sync rule without the backward direction",
+                        MigrationPlan.named("broken-one-way")
+                                .deriveColumns(oneWaySplit())
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.NEW_TO_OLD,
+                        "v1 reads null but v2 wrote"),
+                new BrokenPlan(
+                        "contracts before the backfill",
+                        CustomersAddress.plan(),
+                        check -> check.phases(new ContractBeforeBackfill()),
+                        CompatibilityState.CONTRACTED,
+                        Role.OLD_TO_NEW,
+                        "CONTRACTED | v1 -> v2 | read customer: 'seed-old-"),
+                new BrokenPlan(
+                        "rewrites the table in expand",
+                        MigrationPlan.named("broken-expand-rewrites")
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "ALTER TABLE customers ADD COLUMN loyalty_id uuid DEFAULT gen_random_uuid()"),
+                                        SqlStatement.trusted("ALTER TABLE customers DROP COLUMN loyalty_id"),
+                                        "deliberately broken: a volatile default rewrites the table")
+                                .deriveColumns(CustomersAddress.split(BACKWARD))
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.PLAN,
+                        "EXPANDED | plan | expand: locks and rewrites: rewrote public.customers (raw-1/expand"),
+                new BrokenPlan(
+                        "has a forward expression that mixes up the columns",
+                        MigrationPlan.named("broken-forward")
+                                .deriveColumns(DeriveColumns.on(CUSTOMERS)
+                                        .from("address")
+                                        .into(
+                                                "street_address",
+                                                ColumnType.varchar(255),
+                                                expr(CustomersAddress.FORWARD_STREET))
+                                        .into("city", ColumnType.varchar(100), expr(CustomersAddress.FORWARD_STATE))
+                                        .into("state", ColumnType.varchar(2), expr(CustomersAddress.FORWARD_STATE))
+                                        .into("zip_code", ColumnType.varchar(10), expr(CustomersAddress.FORWARD_ZIP))
+                                        .backward("address", expr(BACKWARD)))
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.OLD_TO_NEW,
+                        "EXPANDED | v1 -> v2 | read customer: 'exp-old-"),
+                new BrokenPlan(
+                        "drops a column the new version uses in contract",
+                        MigrationPlan.named("broken-contract-drops-new")
+                                .deriveColumns(CustomersAddress.split(BACKWARD))
+                                .dropColumn(CUSTOMERS, "address")
+                                .rawSql(
+                                        Phase.CONTRACT,
+                                        SqlStatement.trusted("ALTER TABLE customers DROP COLUMN zip_code"),
+                                        null,
+                                        "deliberately broken: v2 still uses zip_code")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.CONTRACTED,
+                        Role.NEW,
+                        "CONTRACTED | v2 | insert customer: SQLState 42703"),
+                new BrokenPlan(
+                        "has an expand step that cannot be undone",
+                        MigrationPlan.named("broken-no-undo")
+                                .rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "CREATE INDEX CONCURRENTLY customers_email_lower ON customers (lower(email))"),
+                                        null,
+                                        "deliberately broken: no undo statement")
+                                .deriveColumns(CustomersAddress.split(BACKWARD))
+                                .dropColumn(CUSTOMERS, "address")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
+                        Role.PLAN,
+                        "has no undo statement"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("catalogue")
+    void brokenPlan_harness_failsInTheRightStateNamingTheVersion(BrokenPlan broken, CompatibilityHarness harness) {
+        CompatibilityCheck check = broken.setUp()
+                .apply(harness.check(broken.plan())
+                        .schema(CustomersAddress.SCHEMA)
+                        .seed(CustomersAddress.SEED)
+                        .oldVersion(CustomersAddress.v1())
+                        .newVersion(CustomersAddress.v2()));
+
+        CompatibilityReport report = check.run();
+
+        assertThat(report.compatible()).as("%s", report).isFalse();
+        List<Check> inState = report.failures(broken.state());
+        assertThat(inState)
+                .as("failures in %s of%n%s", broken.state(), report)
+                .filteredOn(c -> c.role() == broken.role())
+                .anyMatch(c -> c.toString().contains(broken.expected()));
+        assertThatThrownBy(report::assertCompatible)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining(broken.state() + " | ")
+                .hasMessageContaining(broken.expected())
+                .hasMessageContaining("| before | expanded | backfilling | verified | contracted |");
+    }
+
+    private static SqlExpression expr(String sql) {
+        return SqlExpression.trusted(sql);
+    }
+
+    private static DeriveColumns oneWaySplit() {
+        return DeriveColumns.on(CUSTOMERS)
+                .from("address")
+                .into("street_address", ColumnType.varchar(255), expr(CustomersAddress.FORWARD_STREET))
+                .into("city", ColumnType.varchar(100), expr(CustomersAddress.FORWARD_CITY))
+                .into("state", ColumnType.varchar(2), expr(CustomersAddress.FORWARD_STATE))
+                .into("zip_code", ColumnType.varchar(10), expr(CustomersAddress.FORWARD_ZIP))
+                .oneWay("deliberately broken: v2's writes never reach address");
+    }
+
+    /**
+     * A new version that keeps the address in one column, written with {@code valueSql} (a bind is {@code ?}) and read
+     * with {@code readSql}.
+     */
+    private static AppVersion v2TextColumn(String column, String valueSql, String readSql) {
+        return AppVersion.named("v2")
+                .operation(
+                        "insert customer", ds -> insertText(ds, column, valueSql, "new-" + java.util.UUID.randomUUID()))
+                .writes("customer", (ds, key) -> insertText(ds, column, valueSql, key))
+                .reads(
+                        "customer",
+                        (ds, key) -> Address.parse(CustomersAddress.string(
+                                ds,
+                                "SELECT " + readSql + " FROM customers WHERE email = ?",
+                                CustomersAddress.email(key))));
+    }
+
+    private static void insertText(javax.sql.DataSource ds, String column, String valueSql, String key)
+            throws java.sql.SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO customers (name, email, " + column + ") VALUES (?, ?, " + valueSql + ")")) {
+            ps.setString(1, "Customer " + key);
+            ps.setString(2, CustomersAddress.email(key));
+            ps.setString(3, CustomersAddress.addressFor(key).text());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Skips the backfill and the verification, and forces contract: what an operator in a hurry might do. */
+    private static final class ContractBeforeBackfill implements PhaseRunner {
+        @Override
+        public BackfillReport backfill(PostgresMigrator migrator, MigrationPlan plan, BackfillListener listener) {
+            return new BackfillReport(plan.id(), 0, 0, 0, 0, Duration.ZERO);
+        }
+
+        @Override
+        public VerifyReport verify(PostgresMigrator migrator, MigrationPlan plan) {
+            return new VerifyReport(plan.id(), 0, 0, List.of(), 0, List.of(), Duration.ZERO);
+        }
+
+        @Override
+        public void contract(PostgresMigrator migrator, MigrationPlan plan) {
+            var unused = migrator.forceContract(plan, "deliberately before the backfill");
+        }
+
+        @Override
+        public void rollback(PostgresMigrator migrator, MigrationPlan plan) {
+            var unused = migrator.rollback(plan);
+        }
+
+        @Override
+        public @Nullable String toString() {
+            return "ContractBeforeBackfill";
+        }
+    }
+}
