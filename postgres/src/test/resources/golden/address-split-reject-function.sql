@@ -50,7 +50,9 @@ BEGIN
     END IF;
   ELSIF _tandem_new_side AND NOT _tandem_old_side THEN
     BEGIN
-      "address" := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
+      IF _tandem_ok THEN
+        "address" := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
+      END IF;
     EXCEPTION WHEN data_exception THEN
       _tandem_ok := false;
       GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;

@@ -168,14 +168,7 @@ public final class PostgresMigrator {
             } else {
                 store.setState(c, plan.id(), PlanState.EXPANDING);
             }
-            DdlRunner runner = new DdlRunner(plan.id(), options, store);
-            for (SqlUnit unit : renderer.expandUnits(plan, facts)) {
-                if (allDone(unit, done)) {
-                    log.debug("{} - {} already done", plan.id(), unit.label());
-                    continue;
-                }
-                runner.run(c, unit);
-            }
+            runUnits(c, store, plan, renderer.expandUnits(plan, facts), done);
             store.setState(c, plan.id(), PlanState.EXPANDED);
             log.info("{} - Expand completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
@@ -378,14 +371,7 @@ public final class PostgresMigrator {
             long t0 = System.nanoTime();
             log.info("{} - Contract started", plan.id());
             store.setState(c, plan.id(), PlanState.CONTRACTING);
-            Set<String> done = store.doneSteps(c, plan.id(), "contract");
-            DdlRunner runner = new DdlRunner(plan.id(), options, store);
-            for (SqlUnit unit : renderer.contractUnits(plan)) {
-                if (!unit.steps().isEmpty() && allDone(unit, done)) {
-                    continue;
-                }
-                runner.run(c, unit);
-            }
+            runUnits(c, store, plan, renderer.contractUnits(plan), store.doneSteps(c, plan.id(), "contract"));
             store.setState(c, plan.id(), PlanState.CONTRACTED);
             log.info("{} - Contract completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
@@ -900,6 +886,19 @@ public final class PostgresMigrator {
                 .orElseThrow(
                         () -> new IllegalStateException("table " + t.quoted() + " disappeared during the migration"))
                 .facts();
+    }
+
+    /** Runs each unit whose steps are not all marked done; a unit marks its steps in its own transaction. */
+    private void runUnits(Connection c, StateStore store, MigrationPlan plan, List<SqlUnit> units, Set<String> done)
+            throws SQLException {
+        DdlRunner runner = new DdlRunner(plan.id(), options, store);
+        for (SqlUnit unit : units) {
+            if (allDone(unit, done)) {
+                log.debug("{} - {} already done", plan.id(), unit.label());
+                continue;
+            }
+            runner.run(c, unit);
+        }
     }
 
     private static boolean allDone(SqlUnit unit, Set<String> done) {

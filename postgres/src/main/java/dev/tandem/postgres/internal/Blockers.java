@@ -28,7 +28,6 @@ public final class Blockers {
         for (LockMode m : wanted.conflicts()) {
             modes.add(m.pgName());
         }
-        List<BlockingSession> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT a.pid, coalesce(a.state, ''),"
                 + " CASE WHEN a.xact_start IS NULL THEN -1"
                 + " ELSE (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint END,"
@@ -39,19 +38,8 @@ public final class Blockers {
                 + " ORDER BY a.xact_start NULLS LAST, a.pid")) {
             ps.setString(1, table.quoted());
             ps.setArray(2, c.createArrayOf("text", modes.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new BlockingSession(
-                            rs.getInt(1),
-                            rs.getString(2),
-                            rs.getLong(3),
-                            rs.getString(4),
-                            rs.getString(5).replaceAll("\\s+", " ").strip(),
-                            rs.getString(6)));
-                }
-            }
+            return sessions(ps);
         }
-        return out;
     }
 
     /**
@@ -63,7 +51,6 @@ public final class Blockers {
      * @throws SQLException on failure
      */
     public static List<BlockingSession> advisory(Connection c, int key1, int key2) throws SQLException {
-        List<BlockingSession> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT a.pid, coalesce(a.state, ''),"
                         + " CASE WHEN a.backend_start IS NULL THEN -1"
@@ -73,16 +60,22 @@ public final class Blockers {
                         + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.objsubid = 2")) {
             ps.setLong(1, Integer.toUnsignedLong(key1));
             ps.setLong(2, Integer.toUnsignedLong(key2));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new BlockingSession(
-                            rs.getInt(1),
-                            rs.getString(2),
-                            rs.getLong(3),
-                            rs.getString(4),
-                            rs.getString(5).replaceAll("\\s+", " ").strip(),
-                            rs.getString(6)));
-                }
+            return sessions(ps);
+        }
+    }
+
+    /** Reads rows of (pid, state, age ms, mode, query, application) into sessions. */
+    private static List<BlockingSession> sessions(PreparedStatement ps) throws SQLException {
+        List<BlockingSession> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new BlockingSession(
+                        rs.getInt(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5).replaceAll("\\s+", " ").strip(),
+                        rs.getString(6)));
             }
         }
         return out;

@@ -356,9 +356,34 @@ public final class PostgresRenderer {
         b.append("  IF current_setting('")
                 .append(Names.SYNC_SETTING)
                 .append("', true) = 'forward' OR (_tandem_old_side AND NOT _tandem_new_side) THEN\n");
-        // forward: old -> new
+        appendDirection(b, rule, t, unmapped, key, "forward", rule.forward(), olds, record);
+        if (rule.twoWay()) {
+            b.append("  ELSIF _tandem_new_side AND NOT _tandem_old_side THEN\n");
+            appendDirection(b, rule, t, unmapped, key, "backward", rule.backward(), news, record);
+        }
+        b.append("  END IF;\n");
+        b.append("  RETURN NEW;\n");
+        b.append("END\n");
+        b.append("$tandem$");
+        return b.toString();
+    }
+
+    /**
+     * One direction of the sync function: compute the other side into the local variables inside a block that catches
+     * data exceptions (and, forward, checks the plan's condition), then copy them into NEW or apply the unmapped policy.
+     */
+    private void appendDirection(
+            StringBuilder b,
+            DualWrite rule,
+            TableName t,
+            String unmapped,
+            String key,
+            String direction,
+            List<ColumnMapping> mappings,
+            List<Identifier> sources,
+            boolean record) {
         b.append("    BEGIN\n");
-        if (rule.mappableWhen() != null) {
+        if (direction.equals("forward") && rule.mappableWhen() != null) {
             b.append("      _tandem_ok := coalesce((")
                     .append(rule.mappableWhen().sql())
                     .append(")::boolean, true);\n");
@@ -367,7 +392,7 @@ public final class PostgresRenderer {
             b.append("      END IF;\n");
         }
         b.append("      IF _tandem_ok THEN\n");
-        for (ColumnMapping m : rule.forward()) {
+        for (ColumnMapping m : mappings) {
             b.append("        ")
                     .append(Sql.ident(m.column()))
                     .append(" := (")
@@ -380,7 +405,8 @@ public final class PostgresRenderer {
         b.append("      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;\n");
         b.append("    END;\n");
         b.append("    IF _tandem_ok THEN\n");
-        for (Identifier c : news) {
+        List<Identifier> targets = mappings.stream().map(ColumnMapping::column).collect(Collectors.toList());
+        for (Identifier c : targets) {
             b.append("      NEW.")
                     .append(Sql.ident(c))
                     .append(" := ")
@@ -391,45 +417,8 @@ public final class PostgresRenderer {
             appendClear(b, unmapped, rule, key);
         }
         b.append("    ELSE\n");
-        appendUnmapped(b, rule, t, unmapped, key, "forward", news, olds, record);
+        appendUnmapped(b, rule, t, unmapped, key, direction, targets, sources, record);
         b.append("    END IF;\n");
-        if (rule.twoWay()) {
-            b.append("  ELSIF _tandem_new_side AND NOT _tandem_old_side THEN\n");
-            b.append("    BEGIN\n");
-            for (ColumnMapping m : rule.backward()) {
-                b.append("      ")
-                        .append(Sql.ident(m.column()))
-                        .append(" := (")
-                        .append(m.expression().sql())
-                        .append(");\n");
-            }
-            b.append("    EXCEPTION WHEN data_exception THEN\n");
-            b.append("      _tandem_ok := false;\n");
-            b.append(
-                    "      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;\n");
-            b.append("    END;\n");
-            b.append("    IF _tandem_ok THEN\n");
-            for (ColumnMapping m : rule.backward()) {
-                b.append("      NEW.")
-                        .append(Sql.ident(m.column()))
-                        .append(" := ")
-                        .append(Sql.ident(m.column()))
-                        .append(";\n");
-            }
-            if (record) {
-                appendClear(b, unmapped, rule, key);
-            }
-            b.append("    ELSE\n");
-            List<Identifier> targets =
-                    rule.backward().stream().map(ColumnMapping::column).collect(Collectors.toList());
-            appendUnmapped(b, rule, t, unmapped, key, "backward", targets, news, record);
-            b.append("    END IF;\n");
-        }
-        b.append("  END IF;\n");
-        b.append("  RETURN NEW;\n");
-        b.append("END\n");
-        b.append("$tandem$");
-        return b.toString();
     }
 
     private void appendClear(StringBuilder b, String unmapped, DualWrite rule, String key) {
