@@ -68,7 +68,9 @@ public final class Matrix {
             }
         }
         List<Check> notes = checks.stream()
-                .filter(c -> c.role() == Role.PLAN && c.outcome() == Outcome.PASSED && !c.detail().isEmpty())
+                .filter(c -> c.role() == Role.PLAN
+                        && c.outcome() == Outcome.PASSED
+                        && !c.detail().isEmpty())
                 .toList();
         if (!notes.isEmpty()) {
             out.append("\nPhases:\n");
