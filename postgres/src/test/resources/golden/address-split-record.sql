@@ -121,6 +121,7 @@ SELECT t."id"::text FROM "public"."customers" t WHERE t."id" > ?::integer AND t.
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
+FOR UPDATE OF t
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
 -- customers.address/backfill: ROW EXCLUSIVE on "public"."customers"; per batch: row locks on the batch's rows only
 UPDATE "public"."customers" SET ("street_address", "city", "state", "zip_code") = ROW((trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))))
@@ -142,6 +143,7 @@ SELECT t."id"::text FROM "public"."customers" t WHERE t."id" > ?::integer AND t.
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
+FOR UPDATE OF t
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
 -- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: read-only comparison
 SELECT count(*), count(*) FILTER (WHERE bad), (array_agg(key_text) FILTER (WHERE bad))[1:20]

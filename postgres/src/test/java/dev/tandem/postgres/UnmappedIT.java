@@ -93,6 +93,38 @@ class UnmappedIT {
     }
 
     @Test
+    void backfill_writerFixesARowTheBatchIsRecording_leavesNoStaleRecord() throws Exception {
+        MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.RECORD);
+        Db.exec(ds, "UPDATE customers SET address = '1 Good St, Town, CA, 90001' WHERE id = 20");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        migrator.expand(plan);
+        // an operator fixes malformed row 10 in a transaction that is still open when the batch reaches the row
+        try (java.sql.Connection operator = db.newDataSource(1, "operator").getConnection()) {
+            operator.setAutoCommit(false);
+            try (java.sql.Statement s = operator.createStatement()) {
+                s.executeUpdate("UPDATE customers SET address = '10 Fixed St, Town, CA, 90001' WHERE id = 10");
+            }
+            java.util.concurrent.CompletableFuture<BackfillReport> backfill =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> migrator.backfill(plan));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (Db.count(
+                                    ds,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tandem'"
+                                            + " AND wait_event_type = 'Lock'")
+                            == 0
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            operator.commit();
+            assertThat(backfill.get(60, java.util.concurrent.TimeUnit.SECONDS).rowsFilled())
+                    .isEqualTo(1_998);
+        }
+        assertThat(Db.count(ds, "SELECT count(*) FROM tandem.unmapped")).isZero();
+        assertThat(migrator.verify(plan).contractable()).isTrue();
+        assertThat(new Apps.V2(ds).address(10)).isEqualTo(new Address("10 Fixed St", "Town", "CA", "90001"));
+    }
+
+    @Test
     void reject_oldVersionWriteOfUnmappableValue_failsWithClearError() throws Exception {
         MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.REJECT);
         Db.exec(ds, "UPDATE customers SET address = '1 Good St, Town, CA, 90001' WHERE id IN (10, 20)");

@@ -601,6 +601,9 @@ public final class PostgresRenderer {
                 + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate
                 + (onlyUnfilled ? " AND " + allNull(rule.newColumns(), "t.") : "")
                 + " AND NOT coalesce((" + cond + ")::boolean, true)\n"
+                // Lock what is recorded: a writer fixing the row meanwhile then either waits and clears the committed
+                // record, or commits first and the re-checked row no longer qualifies. No stale record either way.
+                + "FOR UPDATE OF t\n"
                 + "ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING";
     }
 
@@ -612,6 +615,7 @@ public final class PostgresRenderer {
                 + Sql.literal(t.quoted()) + ", " + keyArray(facts, "t.") + ", 'forward', ?, ?, "
                 + valueText(rule.oldColumns(), "t.") + ", now()\n"
                 + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate + "\n"
+                + "FOR UPDATE OF t\n"
                 + "ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate,"
                 + " reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at";
     }
