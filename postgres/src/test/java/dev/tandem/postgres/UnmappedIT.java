@@ -117,7 +117,7 @@ class UnmappedIT {
             }
             operator.commit();
             assertThat(backfill.get(60, java.util.concurrent.TimeUnit.SECONDS).rowsFilled())
-                    .isEqualTo(1_998);
+                    .isEqualTo(1_999);
         }
         assertThat(Db.count(ds, "SELECT count(*) FROM tandem.unmapped")).isZero();
         assertThat(migrator.verify(plan).contractable()).isTrue();
