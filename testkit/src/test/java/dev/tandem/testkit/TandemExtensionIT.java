@@ -159,8 +159,9 @@ class TandemExtensionIT {
 
         assertThat(onlyFailure(results))
                 .isInstanceOf(AssertionError.class)
-                .hasMessage("Test leaks(DataSource) left 1 connection of the test database's pool still in use: close every"
-                        + " Connection from the DataSource (try-with-resources).");
+                .hasMessage(
+                        "Test leaks(DataSource) left 1 connection of the test database's pool still in use: close every"
+                                + " Connection from the DataSource (try-with-resources).");
     }
 
     @Test

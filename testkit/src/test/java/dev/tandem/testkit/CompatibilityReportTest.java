@@ -1,0 +1,113 @@
+package dev.tandem.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.testkit.CompatibilityReport.Check;
+import dev.tandem.testkit.CompatibilityReport.Outcome;
+import dev.tandem.testkit.CompatibilityReport.Role;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompatibilityReportTest {
+    private static final Check EXPAND =
+            new Check(CompatibilityState.EXPANDED, Role.PLAN, "plan", "expand", Outcome.PASSED, "");
+    private static final Check V1_BEFORE =
+            new Check(CompatibilityState.BEFORE_EXPAND, Role.OLD, "v1", "insert customer", Outcome.PASSED, "");
+    private static final Check V1_EXPANDED = new Check(
+            CompatibilityState.EXPANDED,
+            Role.OLD,
+            "v1",
+            "insert customer",
+            Outcome.FAILED,
+            "SQLState 42703: ERROR: column \"address\" does not exist");
+    private static final Check CROSS = new Check(
+            CompatibilityState.CONTRACTED,
+            Role.OLD_TO_NEW,
+            "v1 -> v2",
+            "read customer",
+            Outcome.FAILED,
+            "'seed-old-1' (written by v1 in BEFORE_EXPAND): v2 reads null but v1 wrote x");
+    private static final Check SKIPPED = new Check(
+            CompatibilityState.ROLLED_BACK_FROM_EXPANDED, Role.PLAN, "plan", "reach state", Outcome.SKIPPED, "no db");
+
+    private static final CompatibilityReport FAILED =
+            new CompatibilityReport("p", "v1", "v2", List.of(V1_BEFORE, EXPAND, V1_EXPANDED, CROSS, SKIPPED));
+
+    @Test
+    void failures_listsFailedChecksInOrder() {
+        assertThat(FAILED.compatible()).isFalse();
+        assertThat(FAILED.failures()).containsExactly(V1_EXPANDED, CROSS);
+        assertThat(FAILED.failures(CompatibilityState.CONTRACTED)).containsExactly(CROSS);
+        assertThat(FAILED.firstFailingState()).contains(CompatibilityState.EXPANDED);
+    }
+
+    @Test
+    void check_toString_failureShowsTheError_passShowsTheOutcome() {
+        assertThat(V1_EXPANDED)
+                .hasToString(
+                        "EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column \"address\" does not exist");
+        assertThat(EXPAND).hasToString("EXPANDED | plan | expand: passed");
+        assertThat(SKIPPED).hasToString("ROLLED_BACK_FROM_EXPANDED | plan | reach state: skipped (no db)");
+    }
+
+    @Test
+    void assertCompatible_failures_throwsWithEveryFailureAndTheMatrix() {
+        assertThatThrownBy(FAILED::assertCompatible)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("""
+                        Compatibility of plan 'p' (old version v1, new version v2): 2 of 5 checks failed.
+
+                        Failures:
+                          1. EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist
+                          2. CONTRACTED | v1 -> v2 | read customer: 'seed-old-1' (written by v1 in BEFORE_EXPAND): \
+                        v2 reads null but v1 wrote x
+
+                        version   operation       | before | expanded | backfilling | verified | contracted \
+                        | rb-expanded | rb-backfilled
+                        ---""")
+                .hasMessageContaining("\nplan      expand          | -      | ok       | -           | -        | -  ")
+                .hasMessageContaining("\nplan      reach state     | -      | -        | -           | -        | -  "
+                        + "        | skip        | -            \n")
+                .hasMessageContaining("\nv1        insert customer | ok     | FAIL     | -           | -        | -  ")
+                .hasMessageContaining("\nv1 -> v2  read customer   | -      | -        | -           | -        | FAIL")
+                .hasMessageEndingWith("""
+                        ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run (not \
+                        required in that state)
+                        rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified
+                        """);
+    }
+
+    @Test
+    void assertCompatible_allPassed_returnsTheReport() {
+        CompatibilityReport passed = new CompatibilityReport("p", "v1", "v2", List.of(V1_BEFORE, EXPAND));
+
+        assertThat(passed.assertCompatible()).isSameAs(passed);
+        assertThat(passed.firstFailingState()).isEmpty();
+        assertThat(passed.toString())
+                .startsWith("Compatibility of plan 'p' (old version v1, new version v2): all 2" + " checks passed.\n");
+    }
+
+    @Test
+    void states_knowWhichVersionMustWork() {
+        assertThat(CompatibilityState.values())
+                .filteredOn(CompatibilityState::oldVersionMustWork)
+                .containsExactly(
+                        CompatibilityState.BEFORE_EXPAND,
+                        CompatibilityState.EXPANDED,
+                        CompatibilityState.BACKFILLING,
+                        CompatibilityState.BACKFILLED_VERIFIED,
+                        CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
+                        CompatibilityState.ROLLED_BACK_FROM_BACKFILLED);
+        assertThat(CompatibilityState.values())
+                .filteredOn(CompatibilityState::newVersionMustWork)
+                .containsExactly(
+                        CompatibilityState.EXPANDED,
+                        CompatibilityState.BACKFILLING,
+                        CompatibilityState.BACKFILLED_VERIFIED,
+                        CompatibilityState.CONTRACTED);
+        assertThat(CompatibilityState.values())
+                .filteredOn(CompatibilityState::backfillDone)
+                .containsExactly(CompatibilityState.BACKFILLED_VERIFIED, CompatibilityState.CONTRACTED);
+    }
+}
