@@ -1,7 +1,6 @@
 package dev.tandem.examples.customers;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -88,9 +87,9 @@ final class AddressGenerator {
         City city = pick(random, CITIES);
         String street =
                 (1 + random.nextInt(9_999)) + " " + pick(random, STREET_NAMES) + " " + pick(random, STREET_SUFFIXES);
-        String zip = city.zipPrefix() + String.format(Locale.ROOT, "%02d", random.nextInt(100));
+        String zip = city.zipPrefix() + digits(random.nextInt(100), 2);
         if (random.nextInt(10) == 0) {
-            zip += String.format(Locale.ROOT, "-%04d", random.nextInt(10_000));
+            zip += "-" + digits(random.nextInt(10_000), 4);
         }
         return new Address(street, city.name(), city.state(), zip);
     }
@@ -120,8 +119,8 @@ final class AddressGenerator {
                 a.street() + ", Apt " + (1 + random.nextInt(40)) + ", " + a.city() + ", " + a.state() + ", " + a.zip();
             case STATE_SPELLED_OUT -> a.street() + ", " + a.city() + ", " + city.stateName() + ", " + a.zip();
             case LONG_ZIP ->
-                a.street() + ", " + a.city() + ", " + a.state() + ", " + a.zip().substring(0, 5)
-                        + String.format(Locale.ROOT, "-%04d US", random.nextInt(10_000));
+                a.street() + ", " + a.city() + ", " + a.state() + ", " + a.zip().substring(0, 5) + "-"
+                        + digits(random.nextInt(10_000), 4) + " US";
             case NBSP_BEFORE_STATE -> a.street() + ", " + a.city() + ", \u00A0" + a.state() + ", " + a.zip();
             case LONG_STREET -> longStreet(random) + ", " + a.city() + ", " + a.state() + ", " + a.zip();
         };
@@ -155,6 +154,12 @@ final class AddressGenerator {
             street.append(' ').append(pick(random, LONG_STREET_WORDS));
         }
         return street.toString();
+    }
+
+    /** {@code n} with leading zeros to {@code width} digits; {@code String.format} is slow when seeding millions. */
+    static String digits(int n, int width) {
+        String s = Integer.toString(n);
+        return s.length() >= width ? s : "0".repeat(width - s.length()) + s;
     }
 
     private static <T> T pick(RandomGenerator random, List<T> values) {

@@ -87,6 +87,13 @@ class AddressGeneratorTest {
     }
 
     @Test
+    void digits_shortNumber_paddedWithZeros() {
+        assertThat(AddressGenerator.digits(7, 2)).isEqualTo("07");
+        assertThat(AddressGenerator.digits(42, 4)).isEqualTo("0042");
+        assertThat(AddressGenerator.digits(12345, 4)).isEqualTo("12345");
+    }
+
+    @Test
     void stateCode_nameInAnyCase_givesTheCode() {
         assertThat(AddressGenerator.stateCode("california")).contains("CA");
         assertThat(AddressGenerator.stateCode("Atlantis")).isEmpty();
