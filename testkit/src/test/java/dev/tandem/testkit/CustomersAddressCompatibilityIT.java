@@ -18,7 +18,6 @@ class CustomersAddressCompatibilityIT {
                 .newVersion(CustomersAddress.v2())
                 .assertCompatible();
 
-        System.out.println(report);
         // Every state was reached and checked, and the versions wrote while the backfill ran.
         assertThat(report.checks()).extracting(CompatibilityReport.Check::state).contains(CompatibilityState.values());
         assertThat(report.checks()).noneMatch(c -> c.outcome() == Outcome.SKIPPED);
