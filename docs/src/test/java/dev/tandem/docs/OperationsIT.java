@@ -1,0 +1,306 @@
+package dev.tandem.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.DeriveColumns;
+import dev.tandem.MigrationPlan;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
+import dev.tandem.postgres.JooqExpressions;
+import dev.tandem.postgres.PlanState;
+import dev.tandem.postgres.PostgresMigrator;
+import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The samples of operations.md: each operation, run for real, and its explain output. */
+class OperationsIT {
+
+    static final String PAGE = "operations.md";
+
+    TestDatabase db;
+    DataSource dataSource;
+    PostgresMigrator migrator;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = DocsDatabase.create("operations");
+        dataSource = db.dataSource();
+        DocsDatabase.run(dataSource, "customers.sql", "schema");
+        migrator = PostgresMigrator.create(dataSource);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void addColumn_expandAddsIt_rollbackDropsIt() throws Exception {
+        // tag::add-column[]
+        MigrationPlan plan = MigrationPlan.named("customers-phone")
+                .addColumn(TableName.of("customers"), "phone", ColumnType.varchar(32))
+                .build();
+        // end::add-column[]
+        DocOutputs.check(PAGE, "add-column-explain", migrator.explain(plan).toString());
+
+        migrator.expand(plan);
+        assertThat(columns()).contains("phone");
+        migrator.rollback(plan);
+        assertThat(columns()).doesNotContain("phone");
+    }
+
+    @Test
+    void deriveColumns_fullLifecycle_explained() {
+        MigrationPlan plan = GettingStartedIT.addressSplit();
+        DocOutputs.check(PAGE, "derive-columns-explain", migrator.explain(plan).toString());
+        assertThat(migrator.runTo(plan, PlanState.CONTRACTED).state()).isEqualTo(PlanState.CONTRACTED);
+    }
+
+    @Test
+    void mappableWhen_nullAcceptedAndRejectPolicy_failsOnlyUnmappableWrites() throws Exception {
+        // tag::mappable-when[]
+        DeriveColumns zip = DeriveColumns.on(TableName.of("customers"))
+                .named("customers.zip")
+                .from("address")
+                .into("zip", ColumnType.of("char(5)"), SqlExpression.trusted("right(address, 5)"))
+                .oneWay("version 2 reads zip, never writes it")
+                .mappableWhen(SqlExpression.trusted("address ~ '[0-9]{5}$'"))
+                .onUnmapped(UnmappedPolicy.REJECT);
+        // end::mappable-when[]
+        MigrationPlan plan =
+                MigrationPlan.named("customers-zip").deriveColumns(zip).build();
+        migrator.expand(plan);
+
+        execute("INSERT INTO customers (name, email, address) VALUES ('N', 'n@example.com', NULL)");
+        assertThat(query("SELECT count(*) FROM customers WHERE email = 'n@example.com' AND zip IS NULL"))
+                .isEqualTo("1");
+        assertThatThrownBy(() ->
+                        execute("INSERT INTO customers (name, email, address) VALUES ('X', 'x@example.com', 'no zip')"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("[TANDEM-0500]");
+        migrator.rollback(plan);
+    }
+
+    @Test
+    void oneWay_noBackwardMapping_buildsAndRuns() throws Exception {
+        // tag::one-way[]
+        MigrationPlan plan = MigrationPlan.named("customers-email-lower")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .named("customers.email-lower")
+                        .from("email")
+                        .into("email_lower", ColumnType.varchar(255), SqlExpression.trusted("lower(email)"))
+                        .oneWay("email_lower is derived data: no application version writes it"))
+                .build();
+        // end::one-way[]
+        DocOutputs.check(
+                PAGE,
+                "one-way-steps",
+                String.join("\n", plan.steps().stream().map(s -> s.id().value()).toList()));
+        assertThat(migrator.explain(plan).toString()).doesNotContain("derived data"); // the reason is not kept
+        migrator.runTo(plan, PlanState.VERIFIED);
+        assertThat(query("SELECT email_lower FROM customers WHERE id = 1")).isEqualTo("john@example.com");
+    }
+
+    @Test
+    void renameColumnByCopy_bothNamesWork_untilContract() throws Exception {
+        // tag::rename-by-copy[]
+        MigrationPlan plan = MigrationPlan.named("customers-full-name")
+                .renameColumnByCopy(TableName.of("customers"), "name", "full_name", ColumnType.varchar(255))
+                .build();
+        // end::rename-by-copy[]
+        DocOutputs.check(PAGE, "rename-by-copy-explain", migrator.explain(plan).toString());
+
+        migrator.expand(plan);
+        execute("INSERT INTO customers (email, full_name) VALUES ('new@example.com', 'Written By V2')");
+        execute("INSERT INTO customers (email, name) VALUES ('old@example.com', 'Written By V1')");
+        assertThat(query("SELECT name FROM customers WHERE email = 'new@example.com'"))
+                .isEqualTo("Written By V2");
+        assertThat(query("SELECT full_name FROM customers WHERE email = 'old@example.com'"))
+                .isEqualTo("Written By V1");
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(columns()).contains("full_name").doesNotContain("name");
+    }
+
+    @Test
+    void dropColumn_alone_dropsOnlyInContract() throws Exception {
+        execute("ALTER TABLE customers ADD COLUMN legacy_notes text");
+        // tag::drop-column[]
+        MigrationPlan plan = MigrationPlan.named("customers-drop-legacy-notes")
+                .dropColumn(TableName.of("customers"), "legacy_notes")
+                .build();
+        // end::drop-column[]
+        migrator.runTo(plan, PlanState.VERIFIED);
+        assertThat(columns()).contains("legacy_notes");
+        migrator.contract(plan);
+        assertThat(columns()).doesNotContain("legacy_notes");
+    }
+
+    @Test
+    void rawSql_indexConcurrently_runsOutsideATransactionAndUndoes() throws Exception {
+        // tag::raw-sql-index[]
+        MigrationPlan plan = MigrationPlan.named("customers-name-index")
+                .rawSql(
+                        Phase.EXPAND,
+                        SqlStatement.trusted("CREATE INDEX CONCURRENTLY customers_name_idx ON customers (name)"),
+                        SqlStatement.trusted("DROP INDEX CONCURRENTLY IF EXISTS customers_name_idx"),
+                        "version 2 searches customers by name")
+                .build();
+        // end::raw-sql-index[]
+        DocOutputs.check(PAGE, "raw-sql-index-explain", migrator.explain(plan).toString());
+
+        migrator.expand(plan);
+        assertThat(query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'customers_name_idx'::regclass"))
+                .isEqualTo("t");
+        migrator.rollback(plan);
+        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'customers_name_idx'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void rawSql_notNullTheSafeWay_inContract() throws Exception {
+        TableName customers = TableName.of("customers");
+        // tag::raw-sql-not-null[]
+        MigrationPlan plan = MigrationPlan.named("customers-city-not-null")
+                .deriveColumns(DeriveColumns.on(customers)
+                        .from("address")
+                        .into("city", ColumnType.varchar(100), GettingStartedIT.part(2))
+                        .oneWay("the new version reads city and writes address"))
+                .rawSql(
+                        Phase.CONTRACT,
+                        SqlStatement.trusted(
+                                "ALTER TABLE customers ADD CONSTRAINT customers_city_nn CHECK (city IS NOT NULL) NOT VALID"),
+                        null,
+                        "brief ACCESS EXCLUSIVE; no scan")
+                .rawSql(
+                        Phase.CONTRACT,
+                        SqlStatement.trusted("ALTER TABLE customers VALIDATE CONSTRAINT customers_city_nn"),
+                        null,
+                        "scans under SHARE UPDATE EXCLUSIVE: reads and writes go on")
+                .rawSql(
+                        Phase.CONTRACT,
+                        SqlStatement.trusted("ALTER TABLE customers ALTER COLUMN city SET NOT NULL"),
+                        null,
+                        "no scan: PostgreSQL 12+ uses the validated CHECK")
+                .rawSql(
+                        Phase.CONTRACT,
+                        SqlStatement.trusted("ALTER TABLE customers DROP CONSTRAINT customers_city_nn"),
+                        null,
+                        "brief ACCESS EXCLUSIVE")
+                .build();
+        // end::raw-sql-not-null[]
+        String explained = migrator.explain(plan).toString();
+        DocOutputs.check(PAGE, "raw-sql-not-null-explain", explained.substring(explained.indexOf("== CONTRACT ==")));
+
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'customers'::regclass"
+                        + " AND attname = 'city'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void rawSql_unsafeStatements_labelledByTheLinter() {
+        RawPlan b = new RawPlan();
+        b.raw("CREATE INDEX customers_city_idx ON customers (city)");
+        b.raw("ALTER TABLE customers ALTER COLUMN zip_code TYPE integer USING zip_code::integer");
+        b.raw("ALTER TABLE customers ALTER COLUMN city SET NOT NULL");
+        b.raw("ALTER TABLE customers ADD COLUMN token uuid DEFAULT gen_random_uuid()");
+        b.raw("ALTER TABLE customers ADD COLUMN tier text NOT NULL");
+        b.raw("ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers");
+        b.raw("ALTER TABLE customers ADD CONSTRAINT customers_state_len CHECK (char_length(state) = 2)");
+        b.raw("ALTER TABLE customers ADD CONSTRAINT customers_email_uq UNIQUE (email)");
+        b.raw("ALTER TABLE customers RENAME COLUMN name TO full_name");
+        b.raw("DROP INDEX customers_city_idx");
+        b.raw("UPDATE customers SET state = upper(state)");
+        b.raw("VACUUM FULL customers");
+        b.raw("ALTER TABLE customers ADD COLUMN search tsvector"
+                + " GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED");
+        b.raw("ALTER TYPE customer_tier ADD VALUE 'gold'");
+        b.raw("ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers"
+                + " NOT VALID");
+        b.raw("ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk");
+        b.raw("CREATE UNIQUE INDEX CONCURRENTLY customers_email_uq ON customers (email)");
+        b.raw("ALTER TABLE customers ADD CONSTRAINT customers_email_uq UNIQUE USING INDEX customers_email_uq");
+
+        String explained = migrator.explain(b.plan()).toString();
+        DocOutputs.check(PAGE, "lint", explained.substring(0, explained.indexOf("== ROLLBACK ==")));
+    }
+
+    /** Collects raw statements into one plan (not a sample; the output above is). */
+    static final class RawPlan {
+        private dev.tandem.PlanBuilder builder = MigrationPlan.named("lint-examples");
+
+        void raw(String sql) {
+            builder = builder.rawSql(Phase.EXPAND, SqlStatement.trusted(sql), null, "example");
+        }
+
+        MigrationPlan plan() {
+            return builder.build();
+        }
+    }
+
+    @Test
+    void jooqExpressions_renderedForPostgres() throws Exception {
+        // tag::jooq[]
+        Field<String> address = DSL.field(DSL.name("address"), String.class);
+        DeriveColumns city = DeriveColumns.on(TableName.of("customers"))
+                .from("address")
+                .into("city", ColumnType.varchar(100), JooqExpressions.of(DSL.trim(DSL.splitPart(address, ",", 2))))
+                .oneWay("the new version reads city and writes address")
+                .mappableWhen(JooqExpressions.of(address.likeRegex("^[^,]+,[^,]+,[^,]+,[^,]+$")));
+        // end::jooq[]
+        DocOutputs.check(
+                PAGE,
+                "jooq-expressions",
+                city.targets().get(0).forward().sql() + "\n"
+                        + city.mappableCondition().orElseThrow().sql());
+        MigrationPlan plan =
+                MigrationPlan.named("customers-city").deriveColumns(city).build();
+        migrator.runTo(plan, PlanState.VERIFIED);
+        assertThat(query("SELECT city FROM customers WHERE id = 1")).isEqualTo("New York");
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    String query(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    List<String> columns() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns"
+                        + " WHERE table_schema = 'public' AND table_name = 'customers' ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}

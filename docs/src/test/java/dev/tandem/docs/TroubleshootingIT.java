@@ -1,0 +1,349 @@
+package dev.tandem.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.tandem.DeriveColumns;
+import dev.tandem.ErrorCode;
+import dev.tandem.LockNotAcquiredException;
+import dev.tandem.MigrationPlan;
+import dev.tandem.PlanStateException;
+import dev.tandem.PlanValidationException;
+import dev.tandem.StepExecutionException;
+import dev.tandem.TandemException;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
+import dev.tandem.postgres.BackfillReport;
+import dev.tandem.postgres.PlanState;
+import dev.tandem.postgres.PostgresMigrator;
+import dev.tandem.postgres.PostgresOptions;
+import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Produces every error of troubleshooting.md for real and checks the page shows its actual message. */
+class TroubleshootingIT {
+    private static final Logger log = LoggerFactory.getLogger(TroubleshootingIT.class);
+
+    static final String PAGE = "troubleshooting.md";
+
+    TestDatabase db;
+    DataSource dataSource;
+    final MigrationPlan plan = GettingStartedIT.addressSplit();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = DocsDatabase.create("troubleshooting");
+        dataSource = db.dataSource();
+        DocsDatabase.run(dataSource, "customers.sql", "schema");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    /** A session that read customers and stays idle in its transaction, like a report left open. */
+    Connection idleReader(String applicationName, boolean repeatableRead) throws SQLException {
+        Connection c = db.newDataSource(1, applicationName).getConnection();
+        c.setAutoCommit(false);
+        if (repeatableRead) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM customers WHERE id = 1")) {
+            rs.next();
+        }
+        return c;
+    }
+
+    @Test
+    void schemaMismatch_unknownTableAndColumn_reportedTogether() {
+        MigrationPlan typos = MigrationPlan.named("customers-typos")
+                .deriveColumns(DeriveColumns.on(TableName.of("customer"))
+                        .from("address")
+                        .into("city", ColumnType.TEXT, SqlExpression.trusted("address"))
+                        .oneWay("example"))
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("fullname")
+                        .into("first_name", ColumnType.TEXT, SqlExpression.trusted("split_part(fullname, ' ', 1)"))
+                        .oneWay("example"))
+                .build();
+
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).expand(typos));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.SCHEMA_MISMATCH);
+        DocOutputs.check(PAGE, "schema-mismatch", e.getMessage());
+    }
+
+    @Test
+    void schemaMismatch_invalidExpression_quotesTheDatabasesError() {
+        MigrationPlan typo = MigrationPlan.named("customers-first-name")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("name")
+                        .into("first_name", ColumnType.TEXT, SqlExpression.trusted("split_prt(name, ' ', 1)"))
+                        .oneWay("example"))
+                .build();
+
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).expand(typo));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        DocOutputs.check(PAGE, "invalid-expression", e.getMessage());
+    }
+
+    @Test
+    void schemaMismatch_tableWithoutPrimaryKey_refused() throws Exception {
+        execute("CREATE TABLE audit_log (happened_at timestamptz, message text)");
+        MigrationPlan noKey = MigrationPlan.named("audit-log-level")
+                .deriveColumns(DeriveColumns.on(TableName.of("audit_log"))
+                        .from("message")
+                        .into("level", ColumnType.varchar(8), SqlExpression.trusted("split_part(message, ':', 1)"))
+                        .oneWay("level is read-only"))
+                .build();
+
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).expand(noKey));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        DocOutputs.check(PAGE, "no-primary-key", e.getMessage());
+    }
+
+    @Test
+    void stepFailed_indexConcurrentlyInterrupted_leavesInvalidIndex() throws Exception {
+        MigrationPlan index = MigrationPlan.named("customers-name-index")
+                .rawSql(
+                        Phase.EXPAND,
+                        SqlStatement.trusted("CREATE INDEX CONCURRENTLY customers_name_idx ON customers (name)"),
+                        SqlStatement.trusted("DROP INDEX CONCURRENTLY IF EXISTS customers_name_idx"),
+                        "version 2 searches customers by name")
+                .build();
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        Throwable e;
+        try (Connection report = idleReader("monthly-report", true)) {
+            e = catchThrowable(() -> migrator.expand(index));
+            report.rollback();
+        }
+        assertThat(e).isInstanceOf(StepExecutionException.class);
+        assertThat(((StepExecutionException) e).sqlState()).isEqualTo("42P07");
+        DocOutputs.check(PAGE, "step-failed", e.getMessage());
+        assertThat(query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'customers_name_idx'::regclass"))
+                .isEqualTo("f");
+
+        // the fix: drop the invalid index, run expand again
+        execute("DROP INDEX CONCURRENTLY customers_name_idx");
+        assertThat(migrator.expand(index).state()).isEqualTo(PlanState.EXPANDED);
+    }
+
+    @Test
+    void backfillFailed_rejectPolicyAndAnUnmappableOldRow_stopsAtThatBatch() throws Exception {
+        execute("UPDATE customers SET address = '1 A St, Town, California, 90001' WHERE id = 3");
+        MigrationPlan strict = MigrationPlan.named("customers-address-split-strict")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("address")
+                        .into("street_address", ColumnType.varchar(255), GettingStartedIT.part(1))
+                        .into("city", ColumnType.varchar(100), GettingStartedIT.part(2))
+                        .into("state", ColumnType.varchar(2), GettingStartedIT.part(3))
+                        .into("zip_code", ColumnType.varchar(10), GettingStartedIT.part(4))
+                        .oneWay("example")
+                        .onUnmapped(UnmappedPolicy.REJECT))
+                .build();
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(strict);
+
+        Throwable e = catchThrowable(() -> migrator.backfill(strict));
+
+        assertThat(e).isInstanceOf(StepExecutionException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.BACKFILL_FAILED);
+        DocOutputs.check(PAGE, "backfill-failed", e.getMessage());
+
+        // the fix: correct the value (the trigger maps it at once), run backfill again
+        execute("UPDATE customers SET address = '1 A St, Town, CA, 90001' WHERE id = 3");
+        migrator.backfill(strict);
+        assertThat(query("SELECT count(*) FROM customers WHERE state IS NOT NULL"))
+                .isEqualTo("5");
+    }
+
+    @Test
+    void lockTimeout_idleTransactionNeverEnds_namesTheSession() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(
+                dataSource,
+                PostgresOptions.defaults()
+                        .withLockTimeout(Duration.ofMillis(100))
+                        .withLockRetryDeadline(Duration.ofSeconds(1))
+                        .withRetryDelays(Duration.ofMillis(20), Duration.ofMillis(200)));
+        TandemException failure = null;
+        try (Connection report = idleReader("billing-report", false)) {
+            // tag::handle-errors[]
+            try {
+                migrator.expand(plan);
+            } catch (TandemException e) {
+                // TANDEM-0300 and TANDEM-0310: nothing was applied, a later run may succeed
+                boolean retryLater =
+                        e.errorCode() == ErrorCode.LOCK_TIMEOUT || e.errorCode() == ErrorCode.RUNNER_LOCKED;
+                if (e instanceof LockNotAcquiredException locked) {
+                    locked.blockers().forEach(session -> log.warn("blocked by {}", session.describe()));
+                }
+                // end::handle-errors[]
+                assertThat(retryLater).isTrue();
+                failure = e;
+                // tag::handle-errors[]
+            }
+            // end::handle-errors[]
+            report.rollback();
+        }
+        assertThat(failure).isInstanceOf(LockNotAcquiredException.class);
+        DocOutputs.check(PAGE, "lock-timeout", String.valueOf(failure.getMessage()));
+        assertThat(migrator.expand(plan).state()).isEqualTo(PlanState.EXPANDED);
+    }
+
+    @Test
+    void runnerLocked_secondRunnerWhileFirstBackfills_failsAtOnce() throws Exception {
+        PostgresMigrator first = PostgresMigrator.create(db.newDataSource(2, "deploy-pod-1"));
+        first.expand(plan);
+        CountDownLatch inBatch = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<BackfillReport> running = CompletableFuture.supplyAsync(() -> first.backfill(plan, p -> {
+            inBatch.countDown();
+            await(release);
+        }));
+        assertThat(inBatch.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Throwable e = catchThrowable(() ->
+                PostgresMigrator.create(db.newDataSource(2, "deploy-pod-2")).backfill(plan));
+        release.countDown();
+
+        assertThat(e).isInstanceOf(LockNotAcquiredException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.RUNNER_LOCKED);
+        DocOutputs.check(PAGE, "runner-locked", e.getMessage());
+        assertThat(running.get(30, TimeUnit.SECONDS).rowsFilled()).isEqualTo(5);
+    }
+
+    @Test
+    void stateConflict_backfillBeforeExpand_refused() {
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).backfill(plan));
+
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        DocOutputs.check(PAGE, "state-conflict", e.getMessage());
+    }
+
+    @Test
+    void stateConflict_rollbackAfterContract_refused() {
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.runTo(plan, PlanState.CONTRACTED);
+
+        Throwable e = catchThrowable(() -> migrator.rollback(plan));
+
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        DocOutputs.check(PAGE, "state-conflict-rollback", e.getMessage());
+    }
+
+    @Test
+    void checksumChanged_planEditedAfterExpand_refused() {
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(plan);
+        MigrationPlan edited = MigrationPlan.named("customers-address-split")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("address")
+                        .into("street_address", ColumnType.varchar(255), GettingStartedIT.part(1))
+                        .into("city", ColumnType.varchar(120), GettingStartedIT.part(2)) // was varchar(100)
+                        .into("state", ColumnType.varchar(2), GettingStartedIT.part(3))
+                        .into("zip_code", ColumnType.varchar(10), GettingStartedIT.part(4))
+                        .backward(
+                                "address",
+                                SqlExpression.trusted("concat_ws(', ', street_address, city, state, zip_code)")))
+                .dropColumn(TableName.of("customers"), "address")
+                .build();
+
+        Throwable e = catchThrowable(() -> migrator.backfill(edited));
+
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.CHECKSUM_CHANGED);
+        DocOutputs.check(PAGE, "checksum-changed", e.getMessage());
+    }
+
+    @Test
+    void contractRefused_twoAddressesCannotBeSplit_listsThem() throws Exception {
+        execute("UPDATE customers SET address = '1 A St, Town, 90001' WHERE id = 4");
+        execute("UPDATE customers SET address = '1 A St, Town, California, 90001' WHERE id = 5");
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(plan);
+        migrator.backfill(plan);
+        DocOutputs.check(PAGE, "contract-refused-verify", migrator.verify(plan).toString());
+
+        Throwable e = catchThrowable(() -> migrator.contract(plan));
+
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.CONTRACT_REFUSED);
+        DocOutputs.check(PAGE, "contract-refused", e.getMessage());
+
+        // the fix: correct the values through either version, verify again
+        execute("UPDATE customers SET address = '1 A St, Town, MA, 02101' WHERE id IN (4, 5)");
+        assertThat(migrator.verify(plan).contractable()).isTrue();
+        assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
+    }
+
+    @Test
+    void unmappedValue_rejectPolicy_failsTheOldVersionsWrite() throws Exception {
+        MigrationPlan strict = MigrationPlan.named("customers-address-split-strict")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .named("customers.address")
+                        .from("address")
+                        .into("street_address", ColumnType.varchar(255), GettingStartedIT.part(1))
+                        .into("city", ColumnType.varchar(100), GettingStartedIT.part(2))
+                        .into("state", ColumnType.varchar(2), GettingStartedIT.part(3))
+                        .into("zip_code", ColumnType.varchar(10), GettingStartedIT.part(4))
+                        .oneWay("example")
+                        .mappableWhen(SqlExpression.trusted("address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$'"))
+                        .onUnmapped(UnmappedPolicy.REJECT))
+                .build();
+        PostgresMigrator.create(dataSource).expand(strict);
+
+        Throwable e = catchThrowable(() -> execute("INSERT INTO customers (name, email, address)"
+                + " VALUES ('Dan', 'dan@example.com', '1 A St, Town, 90001')"));
+
+        assertThat(e).isInstanceOf(SQLException.class);
+        assertThat(((SQLException) e).getSQLState()).isEqualTo("23514");
+        DocOutputs.check(PAGE, "unmapped-value", e.getMessage());
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.execute();
+        }
+    }
+
+    String query(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
