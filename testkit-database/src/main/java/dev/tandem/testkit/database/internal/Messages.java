@@ -149,8 +149,12 @@ public final class Messages {
      * @param error the driver's or server's error
      */
     public static String describe(SQLException error) {
-        return "SQLState " + error.getSQLState() + ": "
-                + Objects.requireNonNullElse(
-                        error.getMessage(), error.getClass().getName());
+        String message =
+                Objects.requireNonNullElse(error.getMessage(), error.getClass().getName());
+        // Messages append their own full stop; the driver's often ends with one already.
+        if (message.endsWith(".")) {
+            message = message.substring(0, message.length() - 1);
+        }
+        return "SQLState " + error.getSQLState() + ": " + message;
     }
 }

@@ -14,7 +14,7 @@ class MessagesTest {
                         JdbcUrls.mask("jdbc:postgresql://127.0.0.1:1/nope?password=hunter2"), refused))
                 .isEqualTo("Could not connect to the external PostgreSQL server"
                         + " jdbc:postgresql://127.0.0.1:1/nope?password=***: SQLState 08001: Connection to"
-                        + " 127.0.0.1:1 refused.. Set TANDEM_TEST_JDBC_URL (or tandem.test.jdbc.url) and"
+                        + " 127.0.0.1:1 refused. Set TANDEM_TEST_JDBC_URL (or tandem.test.jdbc.url) and"
                         + " TANDEM_TEST_JDBC_USER / TANDEM_TEST_JDBC_PASSWORD to a server that answers, or unset"
                         + " TANDEM_TEST_JDBC_URL to use embedded PostgreSQL (with tandem.postgres.source unset or"
                         + " auto).");
