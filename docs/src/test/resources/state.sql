@@ -25,3 +25,12 @@ FROM tandem.unmapped
 WHERE plan_id = 'customers-address-split'
 ORDER BY recorded_at;
 -- end::unmapped[]
+
+-- tag::limitation-update[]
+-- after expand, before backfill: version 2 changes the city of a row from before expand
+UPDATE customers SET city = 'Brooklyn' WHERE id = 1;
+-- end::limitation-update[]
+
+-- tag::limitation[]
+SELECT id, address, street_address, city, state, zip_code FROM customers WHERE id = 1;
+-- end::limitation[]

@@ -57,4 +57,18 @@ class ConceptsIT {
         DocOutputs.check(PAGE, "backfills", DocsDatabase.query(dataSource, "state.sql", "backfills"));
         DocOutputs.check(PAGE, "unmapped", DocsDatabase.query(dataSource, "state.sql", "unmapped"));
     }
+
+    /** Pins the first known limitation of concepts.md: when it is fixed, this test fails and the page must change. */
+    @Test
+    void knownLimitation_partialNewSideUpdateBeforeBackfill_overwritesTheOldColumn() throws Exception {
+        MigrationPlan plan = GettingStartedIT.addressSplit();
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(plan);
+
+        DocsDatabase.run(dataSource, "state.sql", "limitation-update");
+
+        DocOutputs.check(PAGE, "limitation", DocsDatabase.query(dataSource, "state.sql", "limitation"));
+        migrator.backfill(plan);
+        assertThat(migrator.verify(plan).unmappedRows()).isEqualTo(1);
+    }
 }

@@ -85,6 +85,7 @@ class OperationsIT {
         // end::mappable-when[]
         MigrationPlan plan =
                 MigrationPlan.named("customers-zip").deriveColumns(zip).build();
+        execute("UPDATE customers SET address = 'somewhere' WHERE id = 2"); // an old row without a zip
         migrator.expand(plan);
 
         execute("INSERT INTO customers (name, email, address) VALUES ('N', 'n@example.com', NULL)");
@@ -94,6 +95,11 @@ class OperationsIT {
                         execute("INSERT INTO customers (name, email, address) VALUES ('X', 'x@example.com', 'no zip')"))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("[TANDEM-0500]");
+        // an old row cannot be rejected: under REJECT too, the backfill records it
+        migrator.backfill(plan);
+        assertThat(migrator.verify(plan).unmappedSample())
+                .extracting(u -> u.key().get(0))
+                .containsExactly("2");
         migrator.rollback(plan);
     }
 
