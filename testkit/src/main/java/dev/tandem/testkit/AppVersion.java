@@ -79,6 +79,10 @@ public final class AppVersion {
     /**
      * {@return a copy with one more operation; the receiver is unchanged}
      *
+     * <p>An operation may read and write anything except the records the harness has the versions {@linkplain
+     * #writes write}: those are checked against what their writer read back. Change seed rows or rows the operation
+     * creates itself instead.
+     *
      * @param name what the operation does, unique within this version, such as {@code "insert customer"}
      * @param action the operation
      * @throws IllegalArgumentException if the name is blank or already used by this version

@@ -25,5 +25,12 @@ class CustomersAddressCompatibilityIT {
                 .filteredOn(c -> c.state() == CompatibilityState.BACKFILLING)
                 .extracting(CompatibilityReport.Check::role)
                 .contains(Role.OLD, Role.NEW, Role.OLD_TO_NEW, Role.NEW_TO_OLD);
+        assertThat(report.checks())
+                .filteredOn(c -> c.state() == CompatibilityState.BACKFILLING
+                        && c.operation().equals("backfill"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.detail())
+                        .matches("\\d+ rows in \\d+ batches; v1 ran [1-9]\\d* rounds"
+                                + " meanwhile; v2 ran [1-9]\\d* rounds meanwhile"));
     }
 }
