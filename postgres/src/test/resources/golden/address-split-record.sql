@@ -115,17 +115,17 @@ CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "street_
 SELECT t."id"::text FROM "public"."customers" t ORDER BY t."id" DESC LIMIT 1;
 -- customers.address/backfill: no table lock; per batch: each batch is its own transaction
 SET LOCAL tandem.sync = 'off';
--- customers.address/backfill: ACCESS SHARE on "public"."customers"; per batch: finds the batch's upper key (index-only)
-SELECT t."id"::text FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer ORDER BY t."id" OFFSET ? LIMIT 1;
--- customers.address/backfill: ACCESS SHARE on "public"."customers"; per batch: records rows the plan cannot map
+-- customers.address/backfill: ACCESS SHARE on "public"."customers"; only after an empty batch: skips a gap in the keys; batches are key spans (lo, lo + size]
+SELECT min(t."id")::text FROM "public"."customers" t WHERE t."id" > ?::integer;
+-- customers.address/backfill: ROW EXCLUSIVE on "public"."customers"; per batch: row locks on the batch's rows only
+UPDATE "public"."customers" SET ("street_address", "city", "state", "zip_code") = ROW((trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))))
+WHERE "id" > ?::integer AND "id" <= ?::integer AND "street_address" IS NULL AND "city" IS NULL AND "state" IS NULL AND "zip_code" IS NULL AND coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
+-- customers.address/backfill: ROW SHARE on "public"."customers"; per batch: records (and locks) the rows the plan cannot map; only unfilled rows are tested
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
 FOR UPDATE OF t
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
--- customers.address/backfill: ROW EXCLUSIVE on "public"."customers"; per batch: row locks on the batch's rows only
-UPDATE "public"."customers" SET ("street_address", "city", "state", "zip_code") = ROW((trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))))
-WHERE "id" > ?::integer AND "id" <= ?::integer AND "street_address" IS NULL AND "city" IS NULL AND "state" IS NULL AND "zip_code" IS NULL AND coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
 -- customers.address/backfill: no table lock; per batch, same transaction: the resumable cursor
 UPDATE "tandem"."backfills" SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?;
 -- customers.address/backfill: no table lock; only for a batch whose fast path failed on a value: map row by row

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param rowwiseFirst touches unfilled rows so the sync trigger maps each with its own error handling (slow path)
  * @param rowwiseNext the same after a lower bound
  * @param estimate estimates the rows in the table
+ * @param nextKey for a single integer key, selects the smallest key above a bound (binding: bound), so batches over a
+ *     single integer key take {@code hi = lo + size} without a bound query; {@code null} for other keys
  * @param explained the statements for explain output, in order
  */
 public record BackfillSql(
@@ -32,6 +34,7 @@ public record BackfillSql(
         String rowwiseFirst,
         String rowwiseNext,
         String estimate,
+        @Nullable String nextKey,
         List<RenderedStatement> explained) {
 
     /**
@@ -48,6 +51,7 @@ public record BackfillSql(
      * @param rowwiseFirst first row-wise update
      * @param rowwiseNext next row-wise update
      * @param estimate row estimate
+     * @param nextKey next-key query for integer keys, or null
      * @param explained explained statements
      */
     public BackfillSql {

@@ -1,5 +1,7 @@
 package dev.tandem.postgres.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tandem.ErrorCode;
 import dev.tandem.StepExecutionException;
 import dev.tandem.plan.Backfill;
@@ -162,6 +164,9 @@ public final class Backfiller {
             rowsDone += b.rows();
             batches++;
             cursor = b.hi();
+            if (b.rows() == 0 && !b.last() && sql.nextKey() != null) {
+                cursor = skipGap(c, sql, cursor, upper);
+            }
             // Size toward the target duration: grow at most 1.5x per batch, shrink in proportion.
             double factor = Math.min(1.5, Math.max(0.1, (double) target / Math.max(1, elapsed)));
             batchSize = (int)
@@ -234,18 +239,29 @@ public final class Backfiller {
                     + " set_config('statement_timeout', '"
                     + options.batchStatementTimeout().toMillis() + "ms', true),"
                     + " set_config('" + Names.SYNC_SETTING + "', '" + (rowwise ? "forward" : "off") + "', true)");
-            String[] hi = bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, size - 1);
-            boolean last = hi == null;
-            String[] end = hi == null ? upper : hi;
+            String[] end;
+            boolean last;
+            if (sql.nextKey() != null && lo != null) {
+                long top = Long.parseLong(upper[0]);
+                long from = Long.parseLong(lo[0]);
+                long to = from + size >= top || from + size < from ? top : from + size;
+                end = new String[] {Long.toString(to)};
+                last = to == top;
+            } else {
+                String[] hi = bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, size - 1);
+                last = hi == null;
+                end = hi == null ? upper : hi;
+            }
             long rows;
             if (rowwise) {
                 rows = update(c, lo == null ? sql.rowwiseFirst() : sql.rowwiseNext(), lo, end);
             } else {
+                rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, end);
+                // after the update, only rows it left unfilled are tested against the plan's condition
                 String record = lo == null ? sql.recordFirst() : sql.recordNext();
                 if (record != null) {
                     update(c, record, lo, end);
                 }
-                rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, end);
             }
             store.saveCursor(c, planId, step.id().value(), end, rows, size, last);
             c.commit();
@@ -255,6 +271,23 @@ public final class Backfiller {
             throw e;
         } finally {
             c.setAutoCommit(true);
+        }
+    }
+
+    /** After an empty batch over an integer key: continue just below the next existing key, not span by span. */
+    private static String[] skipGap(Connection c, BackfillSql sql, String[] cursor, String[] upper)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(requireNonNull(sql.nextKey(), "nextKey"))) {
+            ps.setString(1, cursor[0]);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    return cursor;
+                }
+                long next = Long.parseLong(rs.getString(1)) - 1;
+                return next > Long.parseLong(cursor[0]) && next < Long.parseLong(upper[0])
+                        ? new String[] {Long.toString(next)}
+                        : cursor;
+            }
         }
     }
 

@@ -532,6 +532,8 @@ public final class PostgresRenderer {
 
     private record Range(String first, String next) {}
 
+    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("smallint", "integer", "bigint");
+
     private static String keyList(TableFacts facts, String prefix) {
         return facts.key().stream().map(k -> prefix + Sql.ident(k.name())).collect(Collectors.joining(", "));
     }
@@ -655,6 +657,13 @@ public final class PostgresRenderer {
                 p -> "UPDATE " + Sql.table(t) + " SET " + Sql.ident(firstNew) + " = " + Sql.ident(firstNew) + "\nWHERE "
                         + p + " AND " + unfilled);
         Range bounds = bounds(facts);
+        // A single integer key needs no bound query: the batch is the key span (lo, lo + size].
+        @Nullable String nextKey = null;
+        if (facts.key().size() == 1 && INTEGER_TYPES.contains(facts.key().get(0).type())) {
+            Identifier k = facts.key().get(0).name();
+            nextKey = "SELECT min(t." + Sql.ident(k) + ")::text FROM " + Sql.table(t) + " t WHERE t." + Sql.ident(k)
+                    + " > ?::" + facts.key().get(0).type();
+        }
         String estimate = "SELECT greatest(reltuples, 0)::bigint, relpages FROM pg_class WHERE oid = "
                 + Sql.literal(Sql.table(t)) + "::regclass";
 
@@ -673,16 +682,17 @@ public final class PostgresRenderer {
                 false,
                 false,
                 "per batch: each batch is its own transaction"));
-        explained.add(new RenderedStatement(
-                bounds.next(),
-                LockMode.ACCESS_SHARE,
-                t,
-                false,
-                false,
-                "per batch: finds the batch's upper key (index-only)"));
-        if (recordNext != null) {
+        if (nextKey == null) {
             explained.add(new RenderedStatement(
-                    recordNext, LockMode.ACCESS_SHARE, t, false, false, "per batch: records rows the plan cannot map"));
+                    bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
+        } else {
+            explained.add(new RenderedStatement(
+                    nextKey,
+                    LockMode.ACCESS_SHARE,
+                    t,
+                    false,
+                    false,
+                    "only after an empty batch: skips a gap in the keys; batches are key spans (lo, lo + size]"));
         }
         explained.add(new RenderedStatement(
                 update.next(),
@@ -691,6 +701,15 @@ public final class PostgresRenderer {
                 false,
                 false,
                 "per batch: row locks on the batch's rows only"));
+        if (recordNext != null) {
+            explained.add(new RenderedStatement(
+                    recordNext,
+                    LockMode.ROW_SHARE,
+                    t,
+                    false,
+                    false,
+                    "per batch: records (and locks) the rows the plan cannot map; only unfilled rows are tested"));
+        }
         explained.add(new RenderedStatement(
                 "UPDATE " + state("backfills")
                         + " SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?",
@@ -725,6 +744,7 @@ public final class PostgresRenderer {
                 rowwise.first(),
                 rowwise.next(),
                 estimate,
+                nextKey,
                 explained);
     }
 
