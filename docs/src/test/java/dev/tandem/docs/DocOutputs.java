@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * <p>The comparison ignores what legitimately differs between runs: every run of digits (process ids, durations, row
  * counts) counts as equal to any other, and whitespace runs, line breaks included, count as one space, so a page may
  * wrap a long message. A block with lines holding only {@code ...} is an excerpt: each part between them must appear
- * in the printed text, in order. With {@code -Ddocs.update=true} a block that is not an excerpt is rewritten from the
- * printed text instead; in a {@code text} block (messages) long lines are then wrapped, in any other ({@code txt} for
+ * in the printed text, in order. With {@code -Ddocs.update=true} a block that is not an excerpt and does not match is
+ * rewritten from the printed text instead (a matching block is left alone, so numbers do not churn); in a {@code text} block (messages) long lines are then wrapped, in any other ({@code txt} for
  * tables, {@code sql} for explanations) they are kept. Stateless.
  */
 final class DocOutputs {
@@ -43,7 +43,7 @@ final class DocOutputs {
         }
         assertThat(found).as("output blocks '%s' in %s", id, pageName).hasSize(1);
         Snippets.Block block = found.get(0);
-        if (Snippets.updating() && !isExcerpt(block.body())) {
+        if (Snippets.updating() && !isExcerpt(block.body()) && !matches(block.body(), printed)) {
             String body = Snippets.dedent(Snippets.lines(block.language().equals("text") ? wrap(printed) : printed));
             Snippets.write(page, Snippets.replace(text, block, body));
             return;
