@@ -479,6 +479,37 @@ public final class PostgresMigrator {
     }
 
     /**
+     * {@return the values of the plan recorded as unmapped and not fixed yet, oldest first, at most {@code limit};
+     * never changes anything and takes no lock}
+     *
+     * <p>Each row names the table and the primary-key values of the row to fix. A write that the plan can map clears
+     * the record; {@link #verify} then reports the plan contractable.
+     *
+     * @param plan the plan
+     * @param limit the most rows to return, at least 1
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    public List<UnmappedRow> unmapped(MigrationPlan plan, int limit) {
+        requireNonNull(plan, "plan");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 but was " + limit);
+        }
+        StateStore store = new StateStore(options.stateSchema());
+        try (Connection c = dataSource.getConnection()) {
+            return store.exists(c) ? store.unmapped(c, plan.id(), limit) : List.of();
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    plan.id(),
+                    null,
+                    "unmapped",
+                    SqlStates.of(e),
+                    "Could not read the unmapped values of plan '" + plan.id() + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
      * Explains the plan: every statement of every phase (expand, backfill, verify, contract, rollback) with the lock it
      * takes, whether it rewrites or scans the table, and whether it runs in a transaction. Reads the catalog in a
      * read-only transaction and changes nothing.

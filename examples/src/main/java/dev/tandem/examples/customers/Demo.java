@@ -19,9 +19,6 @@ import dev.tandem.testkit.database.PostgresServers;
 import dev.tandem.testkit.database.TestDatabase;
 import dev.tandem.testkit.database.TestPostgresConfig;
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,10 +272,9 @@ public final class Demo {
             VerifyReport verify = firstVerify;
             for (int round = 1; round <= 3 && !verify.contractable(); round++) {
                 String suffix = round == 1 ? "" : " (round " + round + ")";
-                boolean resaveMappable = round > 1;
                 script.act(
                         "The operator fixes the unmapped addresses with version 1's update" + suffix,
-                        () -> fixUnmapped(admin, v1, migrator, plan, resaveMappable, out));
+                        () -> fixUnmapped(v1, migrator, plan, out));
                 verify = script.phase("Verify again" + suffix, () -> migrator.verify(plan));
                 printVerify(out, verify);
             }
@@ -386,26 +382,13 @@ public final class Demo {
      * The operator's clean-up: reads each unmapped customer with version 1, repairs the address and writes it back
      * with version 1's update, only if nobody changed it meanwhile. The sync trigger then fills the new columns and
      * forgets the record.
-     *
-     * <p>With {@code resaveMappable}, a customer still recorded although its address is mappable now is saved again
-     * (changed and changed back, so the data ends as it was): the trigger forgets the record only on a write that
-     * changes the address. Such a stale record is left when a customer fixes an address while a backfill batch that
-     * recorded it has not committed yet (a race in the postgres module's backfill; verify never forgets a record whose
-     * row became mappable).
      */
-    private static void fixUnmapped(
-            DataSource admin,
-            AppV1 v1,
-            PostgresMigrator migrator,
-            MigrationPlan plan,
-            boolean resaveMappable,
-            PrintStream out)
+    private static void fixUnmapped(AppV1 v1, PostgresMigrator migrator, MigrationPlan plan, PrintStream out)
             throws SQLException {
-        List<Long> ids = unmappedCustomerIds(admin, migrator, plan);
+        List<Long> ids = unmappedCustomerIds(migrator, plan);
         int fixed = 0;
         int changedMeanwhile = 0;
         int alreadyMappable = 0;
-        int resaved = 0;
         List<String> unrepairable = new ArrayList<>();
         List<String> examples = new ArrayList<>();
         for (long id : ids) {
@@ -416,12 +399,6 @@ public final class Demo {
             String address = customer.get().address();
             if (address == null || AddressSplitPlan.isMappable(address)) {
                 alreadyMappable++;
-                if (resaveMappable
-                        && address != null
-                        && v1.replaceAddress(id, address, address + " ")
-                        && v1.replaceAddress(id, address + " ", address)) {
-                    resaved++;
-                }
                 continue;
             }
             Optional<String> repaired = AddressRepair.repair(address);
@@ -448,12 +425,6 @@ public final class Demo {
                 changedMeanwhile,
                 alreadyMappable,
                 unrepairable.size());
-        if (resaved > 0) {
-            out.printf(
-                    Locale.ROOT,
-                    "      %,d of the already mappable ones were still recorded (stale): saved again to clear them%n",
-                    resaved);
-        }
         examples.forEach(e -> out.println("      " + e));
         unrepairable.stream().limit(5).forEach(u -> out.println("      not repairable: " + abbreviate(u)));
     }
@@ -462,21 +433,12 @@ public final class Demo {
      * Every customer Tandem recorded as unmapped. {@link VerifyReport#unmappedSample()} holds at most 100, and the
      * migrator has no call that lists them all, so this reads Tandem's {@code unmapped} table directly.
      */
-    private static List<Long> unmappedCustomerIds(DataSource admin, PostgresMigrator migrator, MigrationPlan plan)
-            throws SQLException {
-        String table = migrator.options().stateSchema().quoted() + ".\"unmapped\"";
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = admin.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT DISTINCT row_key[1]::bigint FROM " + table + " WHERE plan_id = ? ORDER BY 1")) {
-            ps.setString(1, plan.id());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        return ids;
+    private static List<Long> unmappedCustomerIds(PostgresMigrator migrator, MigrationPlan plan) {
+        return migrator.unmapped(plan, Integer.MAX_VALUE).stream()
+                .map(u -> Long.parseLong(u.key().get(0)))
+                .distinct()
+                .sorted()
+                .collect(Collectors.toList());
     }
 
     private static void printVerify(PrintStream out, VerifyReport report) {
