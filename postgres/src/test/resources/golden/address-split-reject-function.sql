@@ -49,6 +49,25 @@ BEGIN
               HINT = 'The plan''s unmapped-value policy is REJECT. Write a value the plan can map, or use UnmappedPolicy.RECORD to accept and record such values.';
     END IF;
   ELSIF _tandem_new_side AND NOT _tandem_old_side THEN
+    IF TG_OP = 'UPDATE' AND OLD."street_address" IS NULL AND OLD."city" IS NULL AND OLD."state" IS NULL AND OLD."zip_code" IS NULL AND (OLD."address" IS NOT NULL) THEN
+      BEGIN
+        IF coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true) THEN
+          IF NEW."street_address" IS NOT DISTINCT FROM OLD."street_address" THEN "street_address" := (trim(split_part(address, ',', 1))); END IF;
+          IF NEW."city" IS NOT DISTINCT FROM OLD."city" THEN "city" := (trim(split_part(address, ',', 2))); END IF;
+          IF NEW."state" IS NOT DISTINCT FROM OLD."state" THEN "state" := (trim(split_part(address, ',', 3))); END IF;
+          IF NEW."zip_code" IS NOT DISTINCT FROM OLD."zip_code" THEN "zip_code" := (trim(split_part(address, ',', 4))); END IF;
+        END IF;
+      EXCEPTION WHEN data_exception THEN
+        "street_address" := NEW."street_address";
+        "city" := NEW."city";
+        "state" := NEW."state";
+        "zip_code" := NEW."zip_code";
+      END;
+      NEW."street_address" := "street_address";
+      NEW."city" := "city";
+      NEW."state" := "state";
+      NEW."zip_code" := "zip_code";
+    END IF;
     BEGIN
       IF _tandem_ok THEN
         "address" := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);

@@ -79,6 +79,17 @@ class LifecycleIT {
     }
 
     @Test
+    void partialNewSideWrite_beforeTheBackfillReachesTheRow_keepsTheRestOfTheAddress() throws Exception {
+        migrator.expand(plan);
+        // version 2 changes only the city of a row the backfill has not filled yet
+        Db.exec(ds, "UPDATE customers SET city = 'Brooklyn' WHERE id = 1");
+        assertThat(new Apps.V1(ds).address(1)).isEqualTo("1 Main St, Brooklyn, IL, 00001");
+        assertThat(new Apps.V2(ds).address(1)).isEqualTo(new Address("1 Main St", "Brooklyn", "IL", "00001"));
+        migrator.backfill(plan);
+        assertThat(migrator.verify(plan).contractable()).isTrue();
+    }
+
+    @Test
     void runTo_contracted_runsEveryPhase() {
         assertThat(migrator.runTo(plan, PlanState.CONTRACTED).state()).isEqualTo(PlanState.CONTRACTED);
         assertThat(migrator.status(plan).rowsBackfilled()).isEqualTo(5_000);

@@ -359,6 +359,7 @@ public final class PostgresRenderer {
         appendDirection(b, rule, t, unmapped, key, "forward", rule.forward(), olds, record);
         if (rule.twoWay()) {
             b.append("  ELSIF _tandem_new_side AND NOT _tandem_old_side THEN\n");
+            appendPrefill(b, rule, olds, news);
             appendDirection(b, rule, t, unmapped, key, "backward", rule.backward(), news, record);
         }
         b.append("  END IF;\n");
@@ -366,6 +367,59 @@ public final class PostgresRenderer {
         b.append("END\n");
         b.append("$tandem$");
         return b.toString();
+    }
+
+    /**
+     * A new-side write to a row the backfill has not reached yet (its new side still empty): map the row forward from
+     * its old side first and let the writer's changes win, so a partial write (only {@code city}) does not recompute the
+     * old side from mostly NULL values and lose what it held.
+     */
+    private static void appendPrefill(StringBuilder b, DualWrite rule, List<Identifier> olds, List<Identifier> news) {
+        b.append("    IF TG_OP = 'UPDATE' AND ")
+                .append(news.stream()
+                        .map(c -> "OLD." + Sql.ident(c) + " IS NULL")
+                        .collect(Collectors.joining(" AND ")))
+                .append(" AND (")
+                .append(olds.stream()
+                        .map(c -> "OLD." + Sql.ident(c) + " IS NOT NULL")
+                        .collect(Collectors.joining(" OR ")))
+                .append(") THEN\n");
+        b.append("      BEGIN\n");
+        String indent = "        ";
+        if (rule.mappableWhen() != null) {
+            b.append("        IF coalesce((").append(rule.mappableWhen().sql()).append(")::boolean, true) THEN\n");
+            indent = "          ";
+        }
+        for (ColumnMapping m : rule.forward()) {
+            String c = Sql.ident(m.column());
+            b.append(indent)
+                    .append("IF NEW.")
+                    .append(c)
+                    .append(" IS NOT DISTINCT FROM OLD.")
+                    .append(c)
+                    .append(" THEN ");
+            b.append(c).append(" := (").append(m.expression().sql()).append("); END IF;\n");
+        }
+        if (rule.mappableWhen() != null) {
+            b.append("        END IF;\n");
+        }
+        b.append("      EXCEPTION WHEN data_exception THEN\n");
+        for (Identifier c : news) {
+            b.append("        ")
+                    .append(Sql.ident(c))
+                    .append(" := NEW.")
+                    .append(Sql.ident(c))
+                    .append(";\n");
+        }
+        b.append("      END;\n");
+        for (Identifier c : news) {
+            b.append("      NEW.")
+                    .append(Sql.ident(c))
+                    .append(" := ")
+                    .append(Sql.ident(c))
+                    .append(";\n");
+        }
+        b.append("    END IF;\n");
     }
 
     /**
