@@ -158,7 +158,7 @@ WHERE "id" > ?::integer AND "id" <= ?::integer AND "street_address" IS NULL AND 
 DELETE FROM "tandem"."unmapped" u WHERE u.plan_id = 'customers-address-split' AND u.step_id = 'customers.address/sync' AND NOT EXISTS (SELECT 1 FROM "public"."customers" t WHERE t."id" = u.row_key[1]::integer);
 -- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: finds the batch's upper key
 SELECT t."id"::text FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer ORDER BY t."id" OFFSET ? LIMIT 1;
--- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: records rows the plan cannot map
+-- customers.address/sync: ROW SHARE on "public"."customers"; per batch: records (and locks) the rows the plan cannot map
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)

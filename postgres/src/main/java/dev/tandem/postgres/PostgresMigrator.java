@@ -838,43 +838,41 @@ public final class PostgresMigrator {
                 }
             }
         }
-        if (violations.isEmpty()) {
-            // Every mapping expression must parse against the table before anything changes: a typo installed in a
-            // trigger would fail every write of the old version.
-            for (DualWrite d : plan.dualWrites()) {
-                if (done.contains(d.id().value())) {
-                    continue;
+        // Every mapping expression must parse against the table before anything changes: a typo installed in a
+        // trigger would fail every write of the old version. Rules whose table or columns are missing were reported.
+        for (DualWrite d : plan.dualWrites()) {
+            TableName t = renderer.qualify(d.table());
+            Catalog.Table known = tables.get(t);
+            if (done.contains(d.id().value())
+                    || known == null
+                    || !known.fullTypes().keySet().containsAll(d.oldColumns())) {
+                continue;
+            }
+            Map<Identifier, String> types = new HashMap<>();
+            for (Step s : plan.steps(Phase.EXPAND)) {
+                if (s instanceof Expand e
+                        && e.change() instanceof AddColumn a
+                        && renderer.qualify(a.table()).equals(t)) {
+                    types.put(a.column(), a.type().sql());
                 }
-                TableName t = renderer.qualify(d.table());
-                Map<Identifier, String> types = new HashMap<>();
-                for (Step s : plan.steps(Phase.EXPAND)) {
-                    if (s instanceof Expand e
-                            && e.change() instanceof AddColumn a
-                            && renderer.qualify(a.table()).equals(t)) {
-                        types.put(a.column(), a.type().sql());
-                    }
+            }
+            for (Identifier col : d.newColumns()) {
+                String existingType = known.fullTypes().get(col);
+                if (!types.containsKey(col) && existingType != null) {
+                    types.put(col, existingType);
                 }
-                Catalog.Table table = tables.get(t);
-                for (Identifier col : d.newColumns()) {
-                    if (!types.containsKey(col)
-                            && table != null
-                            && table.fullTypes().containsKey(col)) {
-                        types.put(col, table.fullTypes().get(col));
-                    }
-                }
-                if (!types.keySet().containsAll(d.newColumns())) {
-                    continue;
-                }
-                try (Statement s = c.createStatement()) {
-                    boolean existing =
-                            table != null && table.fullTypes().keySet().containsAll(d.newColumns());
-                    s.execute(existing ? renderer.expressionCheck(d, t) : renderer.expressionPreflight(d, t, types));
-                } catch (SQLException e) {
-                    violations.add(new Violation(
-                            d.id().value(),
-                            "a mapping expression is invalid for " + t.quoted() + ": " + e.getMessage()
-                                    + " (expressions: " + expressions(d) + ")"));
-                }
+            }
+            if (!types.keySet().containsAll(d.newColumns())) {
+                continue;
+            }
+            boolean existing = known.fullTypes().keySet().containsAll(d.newColumns());
+            try (Statement s = c.createStatement()) {
+                s.execute(existing ? renderer.expressionCheck(d, t) : renderer.expressionPreflight(d, t, types));
+            } catch (SQLException e) {
+                violations.add(new Violation(
+                        d.id().value(),
+                        "a mapping expression is invalid for " + t.quoted() + ": " + e.getMessage() + " (expressions: "
+                                + expressions(d) + ")"));
             }
         }
         if (!violations.isEmpty()) {

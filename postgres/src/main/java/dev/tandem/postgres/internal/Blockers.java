@@ -53,8 +53,8 @@ public final class Blockers {
     public static List<BlockingSession> advisory(Connection c, int key1, int key2) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT a.pid, coalesce(a.state, ''),"
-                        + " CASE WHEN a.backend_start IS NULL THEN -1"
-                        + " ELSE (extract(epoch FROM clock_timestamp() - a.backend_start) * 1000)::bigint END,"
+                        + " CASE WHEN a.xact_start IS NULL THEN -1"
+                        + " ELSE (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::bigint END,"
                         + " l.mode, left(coalesce(a.query, ''), 200), coalesce(a.application_name, '')"
                         + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                         + " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = ? AND l.objid::bigint = ? AND l.objsubid = 2")) {

@@ -14,6 +14,7 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
@@ -856,7 +857,12 @@ public final class PostgresRenderer {
                 bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
         if (!recordNext.isEmpty()) {
             explained.add(new RenderedStatement(
-                    recordNext, LockMode.ACCESS_SHARE, t, false, false, "per batch: records rows the plan cannot map"));
+                    recordNext,
+                    LockMode.ROW_SHARE,
+                    t,
+                    false,
+                    false,
+                    "per batch: records (and locks) the rows the plan cannot map"));
         }
         explained.add(new RenderedStatement(
                 check.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: read-only comparison"));
@@ -949,6 +955,13 @@ public final class PostgresRenderer {
 
     // ---------------------------------------------------------------------------------------------------- rollback
 
+    /** An undo runs in a transaction unless it cannot: its own text decides, not the forward statement's. */
+    private static boolean undoTransactional(RawChange r) {
+        SqlStatement undo = requireNonNull(r.undo(), "undo");
+        String upper = undo.sql().toUpperCase(java.util.Locale.ROOT);
+        return !upper.contains("CONCURRENTLY") && !upper.startsWith("VACUUM");
+    }
+
     /**
      * {@return the rollback units, undoing expand in reverse: per table, one transaction that drops the sync triggers
      * and every column the plan added; then each raw expand step's undo statement, last first; then the sync
@@ -980,7 +993,7 @@ public final class PostgresRenderer {
                 RenderedStatement s = new RenderedStatement(
                         r.undo().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
                 raw.add(new SqlUnit(
-                        Phase.EXPAND, List.of(e.id()), List.of(s), r.transactional(), f.relation(), f.lock(), true));
+                        Phase.EXPAND, List.of(e.id()), List.of(s), undoTransactional(r), f.relation(), f.lock(), true));
             }
         }
         List<SqlUnit> units = new ArrayList<>();

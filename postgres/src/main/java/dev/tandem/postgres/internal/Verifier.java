@@ -57,8 +57,18 @@ public final class Verifier {
      */
     public Result run(Connection c, DualWrite rule, VerifySql sql) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.executeUpdate(sql.pruneUnmapped());
+            // recording unmapped rows locks them: never wait on an application's row lock for long
+            s.execute("SET lock_timeout = '" + options.batchLockTimeout().toMillis() + "ms'");
+            try {
+                return check(c, rule, sql, s);
+            } finally {
+                s.execute("RESET lock_timeout");
+            }
         }
+    }
+
+    private Result check(Connection c, DualWrite rule, VerifySql sql, Statement s) throws SQLException {
+        s.executeUpdate(sql.pruneUnmapped());
         String[] upper = Backfiller.maxKey(c, sql.maxKey());
         if (upper == null) {
             return new Result(0, 0, List.of());
