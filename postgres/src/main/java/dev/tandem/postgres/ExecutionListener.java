@@ -20,6 +20,44 @@ public interface ExecutionListener {
     ExecutionListener NONE = new ExecutionListener() {};
 
     /**
+     * {@return a listener that calls each of {@code listeners} in order}
+     *
+     * @param listeners the listeners
+     */
+    static ExecutionListener compose(ExecutionListener... listeners) {
+        List<ExecutionListener> all = List.of(listeners);
+        return new ExecutionListener() {
+            @Override
+            public void beforeUnit(Unit unit, Connection connection) throws SQLException {
+                for (ExecutionListener l : all) {
+                    l.beforeUnit(unit, connection);
+                }
+            }
+
+            @Override
+            public void beforeCommit(Unit unit, Connection connection) throws SQLException {
+                for (ExecutionListener l : all) {
+                    l.beforeCommit(unit, connection);
+                }
+            }
+
+            @Override
+            public void afterUnit(Unit unit, Duration took) {
+                for (ExecutionListener l : all) {
+                    l.afterUnit(unit, took);
+                }
+            }
+
+            @Override
+            public void attemptFailed(Unit unit, SQLException error) {
+                for (ExecutionListener l : all) {
+                    l.attemptFailed(unit, error);
+                }
+            }
+        };
+    }
+
+    /**
      * A unit of work: statements that run together, in one transaction unless {@code transactional} is false.
      *
      * @param planId the plan's id
@@ -73,6 +111,15 @@ public interface ExecutionListener {
      * @throws SQLException to fail the unit
      */
     default void beforeCommit(Unit unit, Connection connection) throws SQLException {}
+
+    /**
+     * Called after an attempt of a unit failed and was rolled back: a lock timeout about to be retried, or a failure
+     * about to be thrown.
+     *
+     * @param unit the unit
+     * @param error the failure
+     */
+    default void attemptFailed(Unit unit, SQLException error) {}
 
     /**
      * Called after a unit succeeded.

@@ -423,8 +423,8 @@ public final class PostgresOptions {
     }
 
     /**
-     * {@return a copy that reports every unit of DDL work to {@code listener} (default none); the receiver is
-     * unchanged}
+     * {@return a copy that reports every unit of DDL work to {@code listener} (default none), replacing the current
+     * listener; combine several with {@link ExecutionListener#compose}. The receiver is unchanged}
      *
      * @param listener the listener
      */

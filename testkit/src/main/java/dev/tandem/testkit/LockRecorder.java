@@ -81,12 +81,12 @@ public final class LockRecorder {
      * {@return a copy of {@code options} that reports every unit of work to this recorder} Locks on the options' state
      * schema are not recorded. The given options are unchanged.
      *
-     * @param options the migrator's options; they must not have another listener, which this one replaces
+     * @param options the migrator's options; a listener they already have keeps being called, before this one
      */
     public PostgresOptions attachTo(PostgresOptions options) {
         requireNonNull(options, "options");
         ignoredSchemas.add(options.stateSchema().value());
-        return options.withListener(listener);
+        return options.withListener(ExecutionListener.compose(options.listener(), listener));
     }
 
     /**

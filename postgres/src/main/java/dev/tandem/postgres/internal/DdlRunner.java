@@ -58,10 +58,10 @@ public final class DdlRunner {
         SQLException last = null;
         for (int attempt = 1; ; attempt++) {
             Instant began = Instant.now();
-            long t0 = System.nanoTime();
             ExecutionListener.Unit info = info(unit);
+            options.listener().beforeUnit(info, c);
+            long t0 = System.nanoTime();
             try {
-                options.listener().beforeUnit(info, c);
                 if (unit.transactional()) {
                     runInTransaction(c, unit);
                 } else {
@@ -74,6 +74,7 @@ public final class DdlRunner {
                 return;
             } catch (SQLException e) {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
+                options.listener().attemptFailed(info, e);
                 if (!SqlStates.lockFailure(e)) {
                     bestEffortEvent(c, unit, attempt, began, ms, "failed", String.valueOf(e.getMessage()));
                     if (SqlStates.connectionLost(e)) {
