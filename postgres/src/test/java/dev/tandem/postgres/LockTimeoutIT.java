@@ -97,7 +97,7 @@ class LockTimeoutIT {
     }
 
     long lockTimeouts() throws SQLException {
-        if (!Db.schemaExists(ds, "tandem")) {
+        if (Db.count(ds, "SELECT count(*) FROM pg_class WHERE oid = to_regclass('tandem.events')") == 0) {
             return 0;
         }
         return Db.count(ds, "SELECT count(*) FROM tandem.events WHERE outcome = 'lock-timeout'");

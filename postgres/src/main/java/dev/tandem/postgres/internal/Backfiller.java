@@ -380,7 +380,7 @@ public final class Backfiller {
     private StepExecutionException failure(Backfill step, String @Nullable [] after, int size, SQLException e) {
         String message = "Backfill step '" + step.id() + "' of plan '" + planId + "' failed on the batch of up to "
                 + size + " rows after key " + (after == null ? "(start)" : Arrays.toString(after)) + " of "
-                + step.table() + ": SQLState " + SqlStates.of(e) + ": " + e.getMessage()
+                + step.table() + ": SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
                 + ". Earlier batches are saved;"
                 + " fix the cause and run backfill again to resume from this batch."
                 + (SqlStates.timeout(e)

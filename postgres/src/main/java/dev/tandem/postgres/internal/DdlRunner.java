@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -133,13 +134,53 @@ public final class DdlRunner {
             s.execute("SET statement_timeout = '" + options.statementTimeout().toMillis() + "ms'");
             try {
                 for (RenderedStatement r : unit.statements()) {
-                    s.execute(r.sql());
+                    executeOutside(c, s, r);
                 }
             } finally {
                 s.execute("RESET lock_timeout");
                 s.execute("RESET statement_timeout");
             }
             store.markDone(c, planId, unit.phaseName(), ids(unit));
+        }
+    }
+
+    /** Runs one statement outside a transaction; a concurrent index build never leaves an INVALID index behind. */
+    private void executeOutside(Connection c, Statement s, RenderedStatement r) throws SQLException {
+        Optional<ConcurrentIndex> index = ConcurrentIndex.of(r);
+        if (index.isPresent() && index.get().dropIfInvalid(c)) {
+            // a leftover of an earlier failed build; dropping it waits like the build does, so it may time out too
+            log.warn(
+                    "{} - dropped the INVALID index {} left by an earlier attempt",
+                    planId,
+                    index.get().quoted());
+        }
+        try {
+            s.execute(r.sql());
+        } catch (SQLException e) {
+            if (index.isPresent()) {
+                dropLeftover(c, index.get());
+            }
+            throw e;
+        }
+        if (index.isPresent() && index.get().dropIfInvalid(c)) {
+            // IF NOT EXISTS accepted an INVALID leftover of an earlier attempt: it is gone now, build it again
+            s.execute(r.sql());
+            if (index.get().invalid(c)) {
+                throw new SQLException(
+                        "index " + index.get().quoted() + " is INVALID after CREATE INDEX CONCURRENTLY", "55000");
+            }
+        }
+    }
+
+    private void dropLeftover(Connection c, ConcurrentIndex index) {
+        try {
+            if (index.dropIfInvalid(c)) {
+                log.warn(
+                        "{} - a failed concurrent build left the index {} INVALID; dropped it", planId, index.quoted());
+            }
+        } catch (SQLException e) {
+            // the next attempt drops it first
+            log.debug("{} - could not drop the INVALID index {} yet: {}", planId, index.quoted(), e.getMessage());
         }
     }
 
@@ -206,8 +247,11 @@ public final class DdlRunner {
     private StepExecutionException failure(SqlUnit unit, SQLException e) {
         String sql = unit.statements().isEmpty() ? "" : unit.statements().get(0).sql();
         String message = capitalize(unit.phaseName()) + " step '" + unit.label() + "' of plan '" + planId
-                + "' failed: SQLState " + SqlStates.of(e) + ": " + e.getMessage()
-                + ". Nothing of this step was applied."
+                + "' failed: SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
+                + (unit.transactional()
+                        ? ". Nothing of this step was applied."
+                        : ". The step runs outside a transaction: statements before the failing one stay applied (an"
+                                + " INVALID index left by a failed concurrent build was dropped).")
                 + (SqlStates.timeout(e)
                         ? " Raise PostgresOptions.statementTimeout (now " + options.statementTimeout() + ")."
                         : "")

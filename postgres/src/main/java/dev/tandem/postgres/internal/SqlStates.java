@@ -66,4 +66,17 @@ public final class SqlStates {
         String s = of(e);
         return s != null && (s.startsWith("08") || s.startsWith("57P"));
     }
+
+    /**
+     * {@return the exception's message without trailing periods, to be followed by Tandem's own sentences}
+     *
+     * @param e the exception
+     */
+    public static String message(SQLException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        while (m.endsWith(".")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        return m;
+    }
 }

@@ -75,10 +75,19 @@ public final class StateStore {
         if (exists(c)) {
             return;
         }
+        // one transaction: another session sees all of the state tables or none
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             for (String sql : ddl) {
                 s.execute(sql);
             }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 
