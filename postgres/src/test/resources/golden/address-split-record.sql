@@ -200,5 +200,3 @@ ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "city";
 ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "street_address";
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d"();
--- (plan): no table lock
-DELETE FROM "tandem"."unmapped" WHERE plan_id = 'customers-address-split';

@@ -167,12 +167,7 @@ public final class PlanBuilder {
         requireNonNull(statement, "statement");
         requireNonNull(unsafeReason, "unsafeReason");
         return with(new RawOp(
-                phase, null, new RawChangeInput(statement, undo, unsafeReason, !needsNoTransaction(statement))));
-    }
-
-    private static boolean needsNoTransaction(SqlStatement statement) {
-        String upper = statement.sql().toUpperCase(Locale.ROOT);
-        return upper.contains("CONCURRENTLY") || upper.startsWith("VACUUM");
+                phase, null, new RawChangeInput(statement, undo, unsafeReason, !statement.requiresNoTransaction())));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tandem.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.tandem.internal.SqlText;
+import java.util.Locale;
 
 /**
  * One complete SQL statement written by the plan's author, for raw-SQL steps. It runs verbatim; see {@link RawSql}.
@@ -38,6 +39,15 @@ public record SqlStatement(String sql) {
     @RawSql
     public static SqlStatement trusted(String sql) {
         return new SqlStatement(sql);
+    }
+
+    /**
+     * {@return whether PostgreSQL refuses to run this statement inside a transaction block ({@code ... CONCURRENTLY},
+     * {@code VACUUM})}
+     */
+    public boolean requiresNoTransaction() {
+        String upper = sql.toUpperCase(Locale.ROOT);
+        return upper.contains("CONCURRENTLY") || upper.startsWith("VACUUM");
     }
 
     @Override

@@ -244,7 +244,8 @@ class OperationsIT {
         b.raw("ALTER TABLE customers ADD CONSTRAINT customers_email_uq UNIQUE USING INDEX customers_email_uq");
 
         String explained = migrator.explain(b.plan()).toString();
-        DocOutputs.check(PAGE, "lint", explained.substring(0, explained.indexOf("== ROLLBACK ==")));
+        int rollback = explained.indexOf("== ROLLBACK ==");
+        DocOutputs.check(PAGE, "lint", rollback < 0 ? explained : explained.substring(0, rollback));
     }
 
     /** Collects raw statements into one plan (not a sample; the output above is). */

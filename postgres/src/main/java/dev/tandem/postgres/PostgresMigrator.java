@@ -443,14 +443,7 @@ public final class PostgresMigrator {
                 }
                 runner.run(c, unit);
             }
-            for (String phase : List.of("expand", "contract", "rollback")) {
-                store.clearMarkers(c, plan.id(), phase);
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM " + options.stateSchema().quoted() + ".\"backfills\" WHERE plan_id = ?")) {
-                ps.setString(1, plan.id());
-                ps.executeUpdate();
-            }
+            store.forgetProgress(c, plan.id());
             store.setState(c, plan.id(), PlanState.ROLLED_BACK);
             log.info("{} - Rollback completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());

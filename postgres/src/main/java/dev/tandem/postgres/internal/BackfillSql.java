@@ -1,5 +1,6 @@
 package dev.tandem.postgres.internal;
 
+import dev.tandem.plan.TableName;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -7,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * The statements of one backfill, with {@code ?} placeholders for key-range bounds. Every range statement exists in a
  * "first" variant (no lower bound) and a "next" variant ({@code key > lower}); both bind the upper bound last.
  *
+ * @param table the schema-qualified table
  * @param keyColumns how many key columns each bound binds
  * @param maxKey selects the largest key (as text), the fixed upper bound taken once the sync trigger exists
  * @param boundFirst finds the key {@code n} rows into the range, binding: upper..., offset
@@ -23,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param explained the statements for explain output, in order
  */
 public record BackfillSql(
+        TableName table,
         int keyColumns,
         String maxKey,
         String boundFirst,
@@ -40,6 +43,7 @@ public record BackfillSql(
     /**
      * Copies the list.
      *
+     * @param table table
      * @param keyColumns key columns
      * @param maxKey max key query
      * @param boundFirst first bound query

@@ -125,7 +125,7 @@ public final class Backfiller {
                     try {
                         b = batch(c, step, sql, upper, cursor, batchSize, true);
                     } catch (SQLException e2) {
-                        throw failure(step, cursor, batchSize, e2);
+                        throw failure(step, sql, cursor, batchSize, e2);
                     }
                     rowwise++;
                 } else if (SqlStates.lockFailure(e) && ++lockFailures <= 10) {
@@ -156,7 +156,7 @@ public final class Backfiller {
                     batchSize = smaller;
                     continue;
                 } else {
-                    throw failure(step, cursor, batchSize, e);
+                    throw failure(step, sql, cursor, batchSize, e);
                 }
             }
             long elapsed = System.nanoTime() - t0;
@@ -179,9 +179,7 @@ public final class Backfiller {
             BackfillProgress progress = new BackfillProgress(
                     planId,
                     stepId,
-                    sql.explained().get(0).relation() == null
-                            ? ""
-                            : String.valueOf(sql.explained().get(0).relation()),
+                    sql.table().quoted(),
                     rowsDone,
                     estimate,
                     batches,
@@ -377,10 +375,11 @@ public final class Backfiller {
         }
     }
 
-    private StepExecutionException failure(Backfill step, String @Nullable [] after, int size, SQLException e) {
+    private StepExecutionException failure(
+            Backfill step, BackfillSql sql, String @Nullable [] after, int size, SQLException e) {
         String message = "Backfill step '" + step.id() + "' of plan '" + planId + "' failed on the batch of up to "
                 + size + " rows after key " + (after == null ? "(start)" : Arrays.toString(after)) + " of "
-                + step.table() + ": SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
+                + sql.table().quoted() + ": SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
                 + ". Earlier batches are saved;"
                 + " fix the cause and run backfill again to resume from this batch."
                 + (SqlStates.timeout(e)

@@ -14,7 +14,6 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
-import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
@@ -788,6 +787,7 @@ public final class PostgresRenderer {
                 false,
                 "only for such a batch: the sync trigger maps each row and records what it cannot"));
         return new BackfillSql(
+                t,
                 facts.key().size(),
                 maxKey(facts),
                 bounds.first(),
@@ -955,13 +955,6 @@ public final class PostgresRenderer {
 
     // ---------------------------------------------------------------------------------------------------- rollback
 
-    /** An undo runs in a transaction unless it cannot: its own text decides, not the forward statement's. */
-    private static boolean undoTransactional(RawChange r) {
-        SqlStatement undo = requireNonNull(r.undo(), "undo");
-        String upper = undo.sql().toUpperCase(java.util.Locale.ROOT);
-        return !upper.contains("CONCURRENTLY") && !upper.startsWith("VACUUM");
-    }
-
     /**
      * {@return the rollback units, undoing expand in reverse: per table, one transaction that drops the sync triggers
      * and every column the plan added; then each raw expand step's undo statement, last first; then the sync
@@ -993,7 +986,13 @@ public final class PostgresRenderer {
                 RenderedStatement s = new RenderedStatement(
                         r.undo().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
                 raw.add(new SqlUnit(
-                        Phase.EXPAND, List.of(e.id()), List.of(s), undoTransactional(r), f.relation(), f.lock(), true));
+                        Phase.EXPAND,
+                        List.of(e.id()),
+                        List.of(s),
+                        !requireNonNull(r.undo(), "undo").requiresNoTransaction(),
+                        f.relation(),
+                        f.lock(),
+                        true));
             }
         }
         List<SqlUnit> units = new ArrayList<>();
@@ -1007,10 +1006,11 @@ public final class PostgresRenderer {
                     true));
         }
         units.addAll(raw);
-        List<RenderedStatement> functions = new ArrayList<>(dropFunctions(plan));
-        functions.add(RenderedStatement.unlocked(
-                "DELETE FROM " + state("unmapped") + " WHERE plan_id = " + Sql.literal(planId)));
-        units.add(new SqlUnit(Phase.EXPAND, List.of(), functions, true, null, LockMode.NONE, true));
+        // Tandem's own records of the plan (markers, cursors, unmapped values) are forgotten by the state store.
+        List<RenderedStatement> functions = dropFunctions(plan);
+        if (!functions.isEmpty()) {
+            units.add(new SqlUnit(Phase.EXPAND, List.of(), functions, true, null, LockMode.NONE, true));
+        }
         return units;
     }
 }

@@ -166,6 +166,17 @@ public final class StateStore {
             ps.setString(5, canonicalForm);
             ps.executeUpdate();
         }
+        forgetProgress(c, planId);
+    }
+
+    /**
+     * Forgets a plan's step markers, backfill cursors and unmapped records: after a rollback, or before a fresh start.
+     *
+     * @param c the connection
+     * @param planId the plan's id
+     * @throws SQLException on failure
+     */
+    public void forgetProgress(Connection c, String planId) throws SQLException {
         for (String table : List.of("steps", "backfills", "unmapped")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t(table) + " WHERE plan_id = ?")) {
                 ps.setString(1, planId);
@@ -289,23 +300,6 @@ public final class StateStore {
                 ps.addBatch();
             }
             ps.executeBatch();
-        }
-    }
-
-    /**
-     * Forgets every step marker of a phase.
-     *
-     * @param c the connection
-     * @param planId the plan's id
-     * @param phase the phase name
-     * @throws SQLException on failure
-     */
-    public void clearMarkers(Connection c, String planId, String phase) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("DELETE FROM " + t("steps") + " WHERE plan_id = ? AND phase = ?")) {
-            ps.setString(1, planId);
-            ps.setString(2, phase);
-            ps.executeUpdate();
         }
     }
 
