@@ -20,24 +20,157 @@ ALTER TABLE "public"."customers" ADD COLUMN "zip_code" varchar(10);
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
 LOCK TABLE ONLY "public"."customers" IN SHARE ROW EXCLUSIVE MODE;
 -- customers.address/sync: ACCESS SHARE on "public"."customers"
-SELECT (trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))), (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END), (address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean FROM "public"."customers" WHERE false;
+SELECT 1 FROM (SELECT (trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))), (address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean FROM (SELECT t."address" FROM "public"."customers" t) AS t WHERE false) AS c
+UNION ALL SELECT 1 FROM (SELECT (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END) FROM (SELECT t."street_address", t."city", t."state", t."zip_code" FROM "public"."customers" t) AS t WHERE false) AS c;
 -- customers.address/sync: no table lock
-CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d"() RETURNS trigger
+GRANT USAGE ON SCHEMA "tandem" TO PUBLIC;
+-- customers.address/sync: no table lock
+CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_record"(p_k1 integer, p_direction text, p_sqlstate text, p_reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, "public", pg_temp
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = 'postgres'
+SET extra_float_digits = 1
+SET bytea_output = 'hex'
+AS $tandem$
+DECLARE
+  _r record;
+  _current bigint;
+  _distance bigint;
+BEGIN
+  IF p_direction IS NULL OR p_direction NOT IN ('forward', 'backward') THEN
+    RETURN;
+  END IF;
+  SELECT t.xmin::text::bigint AS x,
+         t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND (t."address" IS NOT NULL) AS forward_empty,
+         t."address" IS NULL AND (t."street_address" IS NOT NULL OR t."city" IS NOT NULL OR t."state" IS NOT NULL OR t."zip_code" IS NOT NULL) AS backward_empty,
+         pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200) AS old_value,
+         pg_catalog.left(pg_catalog.concat_ws(', ', t."street_address"::text, t."city"::text, t."state"::text, t."zip_code"::text), 200) AS new_value,
+         ARRAY[t."id"::text] AS row_key
+    INTO _r FROM "public"."customers" AS t WHERE t."id" = p_k1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  -- Other sessions' uncommitted row versions are invisible here, so a visible version whose xmin is
+  -- still in progress was written by this transaction (or one of its subtransactions).
+  _current := pg_catalog.pg_current_xact_id()::text::bigint;
+  _distance := (_r.x - (_current & 4294967295)) & 4294967295;
+  IF _distance >= 2147483648 THEN
+    _distance := _distance - 4294967296;
+  END IF;
+  IF pg_catalog.pg_xact_status((_current + _distance)::text::xid8) IS DISTINCT FROM 'in progress' THEN
+    RETURN;
+  END IF;
+  IF (p_direction = 'forward' AND _r.forward_empty) OR (p_direction = 'backward' AND _r.backward_empty) THEN
+    INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
+    VALUES ('customers-address-split', 'customers.address/sync', '"public"."customers"', _r.row_key, p_direction, pg_catalog.left(p_sqlstate, 5), pg_catalog.left(p_reason, 1000),
+            CASE p_direction WHEN 'forward' THEN _r.old_value ELSE _r.new_value END, pg_catalog.now())
+    ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate, reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;
+  END IF;
+END
+$tandem$;
+-- customers.address/sync: no table lock
+CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_note"() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
 AS $tandem$
 #variable_conflict use_variable
 DECLARE
-  "address" "public"."customers"."address"%TYPE := NEW."address";
-  "street_address" "public"."customers"."street_address"%TYPE := NEW."street_address";
-  "city" "public"."customers"."city"%TYPE := NEW."city";
-  "state" "public"."customers"."state"%TYPE := NEW."state";
-  "zip_code" "public"."customers"."zip_code"%TYPE := NEW."zip_code";
-  _tandem_old_side boolean;
-  _tandem_new_side boolean;
-  _tandem_ok boolean := true;
+  _tandem_ok boolean;
+  _tandem_row record;
+  _tandem_col text;
   _tandem_state text;
   _tandem_reason text;
+  _tandem_n1 "public"."customers"."street_address"%TYPE;
+  _tandem_n2 "public"."customers"."city"%TYPE;
+  _tandem_n3 "public"."customers"."state"%TYPE;
+  _tandem_n4 "public"."customers"."zip_code"%TYPE;
+  _tandem_o1 "public"."customers"."address"%TYPE;
+BEGIN
+  IF NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL) THEN
+    _tandem_row := NEW;
+    _tandem_ok := true;
+    _tandem_col := NULL;
+    _tandem_state := NULL;
+    _tandem_reason := NULL;
+    BEGIN
+      DECLARE
+        "address" "public"."customers"."address"%TYPE := _tandem_row."address";
+      BEGIN
+        _tandem_ok := COALESCE((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
+        IF NOT _tandem_ok THEN
+          _tandem_reason := 'the plan''s mappableWhen condition is false';
+        END IF;
+        IF _tandem_ok THEN
+          _tandem_col := 'street_address';
+          _tandem_n1 := (trim(split_part(address, ',', 1)));
+          _tandem_col := 'city';
+          _tandem_n2 := (trim(split_part(address, ',', 2)));
+          _tandem_col := 'state';
+          _tandem_n3 := (trim(split_part(address, ',', 3)));
+          _tandem_col := 'zip_code';
+          _tandem_n4 := (trim(split_part(address, ',', 4)));
+          _tandem_col := NULL;
+        END IF;
+      END;
+    EXCEPTION WHEN data_exception THEN
+      _tandem_ok := false;
+      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
+    END;
+    IF NOT _tandem_ok THEN
+      PERFORM "tandem"."sync_525aaa166d_record"(NEW."id", 'forward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'));
+    END IF;
+  ELSIF NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL) THEN
+    _tandem_row := NEW;
+    _tandem_ok := true;
+    _tandem_col := NULL;
+    _tandem_state := NULL;
+    _tandem_reason := NULL;
+    BEGIN
+      DECLARE
+        "street_address" "public"."customers"."street_address"%TYPE := _tandem_row."street_address";
+        "city" "public"."customers"."city"%TYPE := _tandem_row."city";
+        "state" "public"."customers"."state"%TYPE := _tandem_row."state";
+        "zip_code" "public"."customers"."zip_code"%TYPE := _tandem_row."zip_code";
+      BEGIN
+        _tandem_col := 'address';
+        _tandem_o1 := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
+        _tandem_col := NULL;
+      END;
+    EXCEPTION WHEN data_exception THEN
+      _tandem_ok := false;
+      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
+    END;
+    IF NOT _tandem_ok THEN
+      PERFORM "tandem"."sync_525aaa166d_record"(NEW."id", 'backward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'));
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$tandem$;
+-- customers.address/sync: no table lock
+CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d"() RETURNS trigger
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+AS $tandem$
+#variable_conflict use_variable
+DECLARE
+  _tandem_ok boolean;
+  _tandem_row record;
+  _tandem_col text;
+  _tandem_state text;
+  _tandem_reason text;
+  _tandem_n1 "public"."customers"."street_address"%TYPE;
+  _tandem_n2 "public"."customers"."city"%TYPE;
+  _tandem_n3 "public"."customers"."state"%TYPE;
+  _tandem_n4 "public"."customers"."zip_code"%TYPE;
+  _tandem_o1 "public"."customers"."address"%TYPE;
+  _tandem_old_side boolean;
+  _tandem_new_side boolean;
+  _tandem_writer record;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     _tandem_old_side := NEW."address" IS NOT NULL;
@@ -46,150 +179,251 @@ BEGIN
     _tandem_old_side := ROW(NEW."address") IS DISTINCT FROM ROW(OLD."address");
     _tandem_new_side := ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code") IS DISTINCT FROM ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code");
   END IF;
-  IF current_setting('tandem.sync', true) = 'forward' OR (_tandem_old_side AND NOT _tandem_new_side) THEN
+  IF (_tandem_old_side AND NOT _tandem_new_side)
+     OR (NOT _tandem_old_side AND NOT _tandem_new_side AND (TG_OP = 'INSERT' OR NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL)) THEN
+    _tandem_row := NEW;
+    _tandem_ok := true;
+    _tandem_col := NULL;
+    _tandem_state := NULL;
+    _tandem_reason := NULL;
     BEGIN
-      _tandem_ok := coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
-      IF NOT _tandem_ok THEN
-        _tandem_reason := 'the plan''s mappableWhen condition is false';
-      END IF;
-      IF _tandem_ok THEN
-        "street_address" := (trim(split_part(address, ',', 1)));
-        "city" := (trim(split_part(address, ',', 2)));
-        "state" := (trim(split_part(address, ',', 3)));
-        "zip_code" := (trim(split_part(address, ',', 4)));
-      END IF;
+      DECLARE
+        "address" "public"."customers"."address"%TYPE := _tandem_row."address";
+      BEGIN
+        _tandem_ok := COALESCE((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
+        IF NOT _tandem_ok THEN
+          _tandem_reason := 'the plan''s mappableWhen condition is false';
+        END IF;
+        IF _tandem_ok THEN
+          _tandem_col := 'street_address';
+          _tandem_n1 := (trim(split_part(address, ',', 1)));
+          _tandem_col := 'city';
+          _tandem_n2 := (trim(split_part(address, ',', 2)));
+          _tandem_col := 'state';
+          _tandem_n3 := (trim(split_part(address, ',', 3)));
+          _tandem_col := 'zip_code';
+          _tandem_n4 := (trim(split_part(address, ',', 4)));
+          _tandem_col := NULL;
+        END IF;
+      END;
     EXCEPTION WHEN data_exception THEN
       _tandem_ok := false;
       GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
     END;
     IF _tandem_ok THEN
-      NEW."street_address" := "street_address";
-      NEW."city" := "city";
-      NEW."state" := "state";
-      NEW."zip_code" := "zip_code";
-      DELETE FROM "tandem"."unmapped" WHERE plan_id = 'customers-address-split' AND step_id = 'customers.address/sync' AND row_key = ARRAY[NEW."id"::text];
+      NEW."street_address" := _tandem_n1;
+      NEW."city" := _tandem_n2;
+      NEW."state" := _tandem_n3;
+      NEW."zip_code" := _tandem_n4;
     ELSE
       NEW."street_address" := NULL;
       NEW."city" := NULL;
       NEW."state" := NULL;
       NEW."zip_code" := NULL;
-      INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
-      VALUES ('customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[NEW."id"::text], 'forward', _tandem_state, _tandem_reason, left(concat_ws(', ', NEW."address"::text), 200), now())
-      ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate, reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;
     END IF;
   ELSIF _tandem_new_side AND NOT _tandem_old_side THEN
     IF TG_OP = 'UPDATE' AND OLD."street_address" IS NULL AND OLD."city" IS NULL AND OLD."state" IS NULL AND OLD."zip_code" IS NULL AND (OLD."address" IS NOT NULL) THEN
+      _tandem_writer := NEW;
+      _tandem_row := OLD;
+      _tandem_ok := true;
+      _tandem_col := NULL;
+      _tandem_state := NULL;
+      _tandem_reason := NULL;
       BEGIN
-        IF coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true) THEN
-          IF NEW."street_address" IS NOT DISTINCT FROM OLD."street_address" THEN "street_address" := (trim(split_part(address, ',', 1))); END IF;
-          IF NEW."city" IS NOT DISTINCT FROM OLD."city" THEN "city" := (trim(split_part(address, ',', 2))); END IF;
-          IF NEW."state" IS NOT DISTINCT FROM OLD."state" THEN "state" := (trim(split_part(address, ',', 3))); END IF;
-          IF NEW."zip_code" IS NOT DISTINCT FROM OLD."zip_code" THEN "zip_code" := (trim(split_part(address, ',', 4))); END IF;
-        END IF;
+        DECLARE
+          "address" "public"."customers"."address"%TYPE := _tandem_row."address";
+        BEGIN
+          _tandem_ok := COALESCE((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
+          IF NOT _tandem_ok THEN
+            _tandem_reason := 'the plan''s mappableWhen condition is false';
+          END IF;
+          IF _tandem_ok THEN
+            _tandem_col := 'street_address';
+            _tandem_n1 := (trim(split_part(address, ',', 1)));
+            _tandem_col := 'city';
+            _tandem_n2 := (trim(split_part(address, ',', 2)));
+            _tandem_col := 'state';
+            _tandem_n3 := (trim(split_part(address, ',', 3)));
+            _tandem_col := 'zip_code';
+            _tandem_n4 := (trim(split_part(address, ',', 4)));
+            _tandem_col := NULL;
+          END IF;
+        END;
       EXCEPTION WHEN data_exception THEN
-        "street_address" := NEW."street_address";
-        "city" := NEW."city";
-        "state" := NEW."state";
-        "zip_code" := NEW."zip_code";
+        _tandem_ok := false;
+        GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
       END;
-      NEW."street_address" := "street_address";
-      NEW."city" := "city";
-      NEW."state" := "state";
-      NEW."zip_code" := "zip_code";
-    END IF;
-    BEGIN
       IF _tandem_ok THEN
-        "address" := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
+        IF _tandem_writer."street_address" IS NOT DISTINCT FROM OLD."street_address" THEN
+          NEW."street_address" := _tandem_n1;
+        END IF;
+        IF _tandem_writer."city" IS NOT DISTINCT FROM OLD."city" THEN
+          NEW."city" := _tandem_n2;
+        END IF;
+        IF _tandem_writer."state" IS NOT DISTINCT FROM OLD."state" THEN
+          NEW."state" := _tandem_n3;
+        END IF;
+        IF _tandem_writer."zip_code" IS NOT DISTINCT FROM OLD."zip_code" THEN
+          NEW."zip_code" := _tandem_n4;
+        END IF;
       END IF;
+    END IF;
+    _tandem_row := NEW;
+    _tandem_ok := true;
+    _tandem_col := NULL;
+    _tandem_state := NULL;
+    _tandem_reason := NULL;
+    BEGIN
+      DECLARE
+        "street_address" "public"."customers"."street_address"%TYPE := _tandem_row."street_address";
+        "city" "public"."customers"."city"%TYPE := _tandem_row."city";
+        "state" "public"."customers"."state"%TYPE := _tandem_row."state";
+        "zip_code" "public"."customers"."zip_code"%TYPE := _tandem_row."zip_code";
+      BEGIN
+        _tandem_col := 'address';
+        _tandem_o1 := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
+        _tandem_col := NULL;
+      END;
     EXCEPTION WHEN data_exception THEN
       _tandem_ok := false;
       GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
     END;
     IF _tandem_ok THEN
-      NEW."address" := "address";
-      DELETE FROM "tandem"."unmapped" WHERE plan_id = 'customers-address-split' AND step_id = 'customers.address/sync' AND row_key = ARRAY[NEW."id"::text];
+      NEW."address" := _tandem_o1;
     ELSE
       NEW."address" := NULL;
-      INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
-      VALUES ('customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[NEW."id"::text], 'backward', _tandem_state, _tandem_reason, left(concat_ws(', ', NEW."street_address"::text, NEW."city"::text, NEW."state"::text, NEW."zip_code"::text), 200), now())
-      ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate, reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;
     END IF;
   END IF;
   RETURN NEW;
 END
 $tandem$;
+-- customers.address/sync: no table lock
+REVOKE ALL ON FUNCTION "tandem"."sync_525aaa166d"() FROM PUBLIC;
+-- customers.address/sync: no table lock
+REVOKE ALL ON FUNCTION "tandem"."sync_525aaa166d_note"() FROM PUBLIC;
+-- customers.address/sync: no table lock
+GRANT EXECUTE ON FUNCTION "tandem"."sync_525aaa166d_record" TO PUBLIC;
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
 CREATE TRIGGER "tandem_sync_525aaa166d_ins" BEFORE INSERT ON "public"."customers" FOR EACH ROW
-  WHEN (coalesce(current_setting('tandem.sync', true), '') <> 'off')
+  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER')))
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
-CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "street_address", "city", "state", "zip_code" ON "public"."customers" FOR EACH ROW
-  WHEN (coalesce(current_setting('tandem.sync', true), '') <> 'off' AND (ROW(OLD."address") IS DISTINCT FROM ROW(NEW."address")
-    OR ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code") IS DISTINCT FROM ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code")
-    OR current_setting('tandem.sync', true) = 'forward'))
+CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "street_address", "city", "state", "zip_code", "id" ON "public"."customers" FOR EACH ROW
+  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
+    AND (ROW(NEW."address") IS DISTINCT FROM ROW(OLD."address")
+    OR ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code") IS DISTINCT FROM ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code")
+    OR (ROW(NEW."id") IS DISTINCT FROM ROW(OLD."id") AND NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL)))
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
+-- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
+CREATE TRIGGER "tandem_sync_525aaa166d_nti" AFTER INSERT ON "public"."customers" FOR EACH ROW
+  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
+    AND ((NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL))
+    OR (NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL))))
+  EXECUTE FUNCTION "tandem"."sync_525aaa166d_note"();
+-- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
+CREATE TRIGGER "tandem_sync_525aaa166d_ntu" AFTER UPDATE OF "address", "street_address", "city", "state", "zip_code" ON "public"."customers" FOR EACH ROW
+  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
+    AND ((NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL))
+    OR (NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL))))
+  EXECUTE FUNCTION "tandem"."sync_525aaa166d_note"();
 
 == BACKFILL ==
 -- customers.address/backfill: ACCESS SHARE on "public"."customers"; once: the fixed upper bound, taken after the sync trigger exists
 SELECT t."id"::text FROM "public"."customers" t ORDER BY t."id" DESC LIMIT 1;
--- customers.address/backfill: no table lock; per batch: each batch is its own transaction
+-- customers.address/backfill: no table lock; per batch, each its own transaction: the sync trigger skips the batch (honoured only for members of the table's owner); with SET LOCAL session_replication_role = replica too when the migrator may set it, so application triggers do not fire either
 SET LOCAL tandem.sync = 'off';
 -- customers.address/backfill: ACCESS SHARE on "public"."customers"; only after an empty batch: skips a gap in the keys; batches are key spans (lo, lo + size]
 SELECT min(t."id")::text FROM "public"."customers" t WHERE t."id" > ?::integer;
 -- customers.address/backfill: ROW EXCLUSIVE on "public"."customers"; per batch: row locks on the batch's rows only
 UPDATE "public"."customers" SET ("street_address", "city", "state", "zip_code") = ROW((trim(split_part(address, ',', 1))), (trim(split_part(address, ',', 2))), (trim(split_part(address, ',', 3))), (trim(split_part(address, ',', 4))))
 WHERE "id" > ?::integer AND "id" <= ?::integer AND "street_address" IS NULL AND "city" IS NULL AND "state" IS NULL AND "zip_code" IS NULL AND coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
--- customers.address/backfill: ROW SHARE on "public"."customers"; per batch: records (and locks) the rows the plan cannot map; only unfilled rows are tested
+-- customers.address/backfill: ACCESS SHARE on "public"."customers"; per batch: records the rows the plan's condition rejects; only unfilled rows are tested
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
-SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
+SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
-FOR UPDATE OF t
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
 -- customers.address/backfill: no table lock; per batch, same transaction: the resumable cursor
 UPDATE "tandem"."backfills" SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?;
--- customers.address/backfill: no table lock; only for a batch whose fast path failed on a value: map row by row
-SET LOCAL tandem.sync = 'forward';
--- customers.address/backfill: ROW EXCLUSIVE on "public"."customers"; only for such a batch: the sync trigger maps each row and records what it cannot
-UPDATE "public"."customers" SET "street_address" = "street_address"
-WHERE "id" > ?::integer AND "id" <= ?::integer AND "street_address" IS NULL AND "city" IS NULL AND "state" IS NULL AND "zip_code" IS NULL;
+-- customers.address/backfill: ACCESS SHARE on "public"."customers"; only for a batch that failed on a value (SQLState class 22): the batch is split in halves down to the failing rows, each recorded with the column and the reason
+INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
+SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], d.direction, ?, ?, CASE d.direction WHEN 'forward' THEN pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200) ELSE pg_catalog.left(pg_catalog.concat_ws(', ', t."street_address"::text, t."city"::text, t."state"::text, t."zip_code"::text), 200) END, now()
+FROM "public"."customers" t, (SELECT ?::text AS direction) d WHERE t."id" = ?::integer
+ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate, reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;
 
 == VERIFY ==
 -- customers.address/sync: ACCESS SHARE on "public"."customers"; once: forgets unmapped rows that were deleted
 DELETE FROM "tandem"."unmapped" u WHERE u.plan_id = 'customers-address-split' AND u.step_id = 'customers.address/sync' AND NOT EXISTS (SELECT 1 FROM "public"."customers" t WHERE t."id" = u.row_key[1]::integer);
 -- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: finds the batch's upper key
 SELECT t."id"::text FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer ORDER BY t."id" OFFSET ? LIMIT 1;
--- customers.address/sync: ROW SHARE on "public"."customers"; per batch: records (and locks) the rows the plan cannot map
+-- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: forgets unmapped records of rows that are consistent now (a writer fixed them)
+DELETE FROM "tandem"."unmapped" u USING "public"."customers" t WHERE u.plan_id = 'customers-address-split' AND u.step_id = 'customers.address/sync' AND t."id" = u.row_key[1]::integer AND t."id" > ?::integer AND t."id" <= ?::integer AND CASE WHEN ROW(t."street_address", t."city", t."state", t."zip_code") IS NOT DISTINCT FROM ROW((trim(split_part(address, ',', 1)))::character varying, (trim(split_part(address, ',', 2)))::character varying, (trim(split_part(address, ',', 3)))::character varying, (trim(split_part(address, ',', 4)))::character varying) THEN true WHEN ROW(t."address") IS NOT DISTINCT FROM ROW((CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END)::text) THEN true ELSE false END;
+-- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: records the unfilled rows the plan's condition rejects
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
-SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', left(concat_ws(', ', t."address"::text), 200), now()
-FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
-FOR UPDATE OF t
+SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200), now()
+FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
--- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: read-only comparison
+-- customers.address/sync: ACCESS SHARE on "public"."customers"; per batch: read-only comparison, no row locks
 SELECT count(*), count(*) FILTER (WHERE bad), (array_agg(key_text) FILTER (WHERE bad))[1:20]
 FROM (SELECT concat_ws(',', t."id"::text) AS key_text,
   CASE WHEN EXISTS (SELECT 1 FROM "tandem"."unmapped" u WHERE u.plan_id = 'customers-address-split' AND u.step_id = 'customers.address/sync' AND u.row_key = ARRAY[t."id"::text]) THEN false
-       ELSE ROW("street_address", "city", "state", "zip_code") IS DISTINCT FROM ROW((trim(split_part(address, ',', 1)))::character varying, (trim(split_part(address, ',', 2)))::character varying, (trim(split_part(address, ',', 3)))::character varying, (trim(split_part(address, ',', 4)))::character varying) END AS bad
+       ELSE NOT CASE WHEN ROW(t."street_address", t."city", t."state", t."zip_code") IS NOT DISTINCT FROM ROW((trim(split_part(address, ',', 1)))::character varying, (trim(split_part(address, ',', 2)))::character varying, (trim(split_part(address, ',', 3)))::character varying, (trim(split_part(address, ',', 4)))::character varying) THEN true WHEN ROW(t."address") IS NOT DISTINCT FROM ROW((CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END)::text) THEN true ELSE false END END AS bad
   FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer) AS checked;
 
 == CONTRACT ==
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
+-- customers.address/drop: no table lock; under the table's lock: refuses if a value was recorded unmapped since the verification
+DO $tandem$
+BEGIN
+  IF EXISTS (SELECT 1 FROM "tandem"."unmapped" WHERE plan_id = 'customers-address-split' AND step_id IN ('customers.address/sync') AND direction = 'forward') THEN
+    RAISE EXCEPTION 'values were recorded as unmapped after the verification' USING ERRCODE = 'TD420';
+  END IF;
+END
+$tandem$;
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
+-- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nti" ON "public"."customers";
+-- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ntu" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"; catalog-only: no rewrite
 ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "address";
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d"();
+-- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_note"();
+-- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record";
 
 == ROLLBACK ==
+-- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"
+LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
+-- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"
+ALTER TABLE "public"."customers" DROP CONSTRAINT IF EXISTS "tandem_nn_5156619d24";
+-- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"; catalog-only: new writes are checked from here on
+ALTER TABLE "public"."customers" ADD CONSTRAINT "tandem_nn_5156619d24" CHECK ("address" IS NOT NULL) NOT VALID;
+-- customers.address/drop/restore-not-null-2: SHARE UPDATE EXCLUSIVE on "public"."customers"
+LOCK TABLE ONLY "public"."customers" IN SHARE UPDATE EXCLUSIVE MODE;
+-- customers.address/drop/restore-not-null-2: SHARE UPDATE EXCLUSIVE on "public"."customers", scans the table; scans the table; reads and writes go on
+ALTER TABLE "public"."customers" VALIDATE CONSTRAINT "tandem_nn_5156619d24";
+-- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"
+LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
+-- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"; no scan: the validated CHECK proves it
+ALTER TABLE "public"."customers" ALTER COLUMN "address" SET NOT NULL;
+-- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"
+ALTER TABLE "public"."customers" DROP CONSTRAINT IF EXISTS "tandem_nn_5156619d24";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
+-- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nti" ON "public"."customers";
+-- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ntu" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"; catalog-only: no rewrite
 ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "zip_code";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"; catalog-only: no rewrite
@@ -200,3 +434,7 @@ ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "city";
 ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "street_address";
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d"();
+-- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_note"();
+-- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record";

@@ -48,7 +48,7 @@ public final class PlanBuilder {
 
     private record AddColumnOp(TableName table, Identifier column, ColumnType type) implements Op {}
 
-    private record DeriveOp(DeriveColumns spec) implements Op {}
+    private record DeriveOp(DeriveColumns spec, boolean copiesColumn) implements Op {}
 
     private record DropColumnOp(TableName table, Identifier column) implements Op {}
 
@@ -111,7 +111,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder deriveColumns(DeriveColumns operation) {
-        return with(new DeriveOp(requireNonNull(operation, "operation")));
+        return with(new DeriveOp(requireNonNull(operation, "operation"), false));
     }
 
     /**
@@ -119,6 +119,11 @@ public final class PlanBuilder {
      * directions, filled by backfill, and the old column dropped in contract}
      *
      * <p>Old application versions keep using {@code from}, new ones use {@code to}, and both see each other's writes.
+     * The new column takes over the old one's default, {@code NOT NULL} (checked {@code NOT VALID} from expand on,
+     * validated and set at contract) and single-column indexes and unique constraints (built concurrently at expand,
+     * renamed to the old names at contract). What cannot be carried over safely (a primary key, an identity or a
+     * sequence default, foreign keys, multi-column or partial indexes, CHECK constraints, views) is refused at expand,
+     * before anything changes.
      *
      * @param table the table
      * @param from the current column name
@@ -130,11 +135,13 @@ public final class PlanBuilder {
         requireNonNull(table, "table");
         Identifier fromId = Identifier.of(requireNonNull(from, "from"));
         Identifier toId = Identifier.of(requireNonNull(to, "to"));
-        return deriveColumns(DeriveColumns.on(table)
-                        .named(defaultName(table, fromId) + "-rename")
-                        .from(from)
-                        .into(to, type, SqlExpression.trusted(fromId.quoted()))
-                        .backward(from, SqlExpression.trusted(toId.quoted())))
+        return with(new DeriveOp(
+                        DeriveColumns.on(table)
+                                .named(defaultName(table, fromId) + "-rename")
+                                .from(from)
+                                .into(to, type, SqlExpression.trusted(fromId.quoted()))
+                                .backward(from, SqlExpression.trusted(toId.quoted())),
+                        true))
                 .dropColumn(table, from);
     }
 
@@ -204,7 +211,16 @@ public final class PlanBuilder {
                 claim(violations, addedColumns, a.table(), a.column(), name, "added");
                 expands.add(new Expand(stepId(name, "add"), new AddColumn(a.table(), a.column(), a.type())));
             } else if (op instanceof DeriveOp d) {
-                compileDerive(d.spec(), usedIds, violations, addedColumns, syncedColumns, expands, syncs, backfills);
+                compileDerive(
+                        d.spec(),
+                        d.copiesColumn(),
+                        usedIds,
+                        violations,
+                        addedColumns,
+                        syncedColumns,
+                        expands,
+                        syncs,
+                        backfills);
             } else if (op instanceof DropColumnOp dc) {
                 String name = uniqueName(defaultName(dc.table(), dc.column()), usedIds, "drop");
                 checkNames(violations, name, dc.table(), List.of(dc.column()));
@@ -257,6 +273,7 @@ public final class PlanBuilder {
 
     private static void compileDerive(
             DeriveColumns spec,
+            boolean copiesColumn,
             Set<String> usedIds,
             List<Violation> violations,
             Map<String, String> addedColumns,
@@ -360,7 +377,8 @@ public final class PlanBuilder {
                 forward,
                 backward,
                 spec.mappableCondition().orElse(null),
-                spec.unmappedPolicy());
+                spec.unmappedPolicy(),
+                copiesColumn);
         syncs.add(rule);
         backfills.add(new Backfill(stepId(name, "backfill"), rule));
     }

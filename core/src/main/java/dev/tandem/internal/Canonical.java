@@ -91,7 +91,7 @@ public final class Canonical {
             return "dual-write " + quote(s.id().value()) + ' ' + table(s.table()) + " old "
                     + columns(s.oldColumns()) + " forward " + mappings(s.forward()) + " backward "
                     + mappings(s.backward()) + " when " + expression(s.mappableWhen()) + " unmapped "
-                    + s.unmappedPolicy().name();
+                    + s.unmappedPolicy().name() + (s.copiesColumn() ? " copies-column" : "");
         }
 
         @Override

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param mappableWhen a condition over the old columns; a value for which it is false is unmapped (NULL accepts, as in a
  *     {@code CHECK} constraint), or {@code null} to accept every value for which the forward expressions succeed
  * @param unmappedPolicy what happens to a value that cannot be mapped
+ * @param copiesColumn whether the rule copies one column into a new one under another name (a rename by copy): the new
+ *     column then takes over the old one's default, {@code NOT NULL} and indexes, and the executor refuses up front what
+ *     it cannot carry over
  */
 public record DualWrite(
         StepId id,
@@ -34,7 +37,8 @@ public record DualWrite(
         List<ColumnMapping> forward,
         List<ColumnMapping> backward,
         @Nullable SqlExpression mappableWhen,
-        UnmappedPolicy unmappedPolicy)
+        UnmappedPolicy unmappedPolicy,
+        boolean copiesColumn)
         implements Step {
 
     /**
@@ -47,8 +51,9 @@ public record DualWrite(
      * @param backward old-side assignments
      * @param mappableWhen the mappability condition, or {@code null}
      * @param unmappedPolicy the unmapped-value policy
+     * @param copiesColumn whether it is a rename by copy
      * @throws IllegalArgumentException if a side is empty, a column appears on both sides or twice, or a backward
-     *     assignment targets a column that is not an old-side column
+     *     assignment targets a column that is not an old-side column, or a copy has more than one column a side
      */
     public DualWrite {
         requireNonNull(id, "id");
@@ -68,6 +73,10 @@ public record DualWrite(
                     id,
                     m.column().quoted());
         }
+        Checks.argument(
+                !copiesColumn || (oldColumns.size() == 1 && forward.size() == 1),
+                "DualWrite %s: a column copy has exactly one old and one new column",
+                id);
         Set<Identifier> backwardTargets = new HashSet<>();
         for (ColumnMapping m : backward) {
             Checks.argument(
@@ -82,6 +91,28 @@ public record DualWrite(
                     id,
                     m.column().quoted());
         }
+    }
+
+    /**
+     * A rule that is not a column copy.
+     *
+     * @param id step id
+     * @param table the table
+     * @param oldColumns old-side columns
+     * @param forward new-side assignments
+     * @param backward old-side assignments
+     * @param mappableWhen the mappability condition, or {@code null}
+     * @param unmappedPolicy the unmapped-value policy
+     */
+    public DualWrite(
+            StepId id,
+            TableName table,
+            List<Identifier> oldColumns,
+            List<ColumnMapping> forward,
+            List<ColumnMapping> backward,
+            @Nullable SqlExpression mappableWhen,
+            UnmappedPolicy unmappedPolicy) {
+        this(id, table, oldColumns, forward, backward, mappableWhen, unmappedPolicy, false);
     }
 
     /** {@return the new representation's columns, in forward-mapping order} */
@@ -109,7 +140,7 @@ public record DualWrite(
      * @param policy the policy
      */
     public DualWrite withUnmappedPolicy(UnmappedPolicy policy) {
-        return new DualWrite(id, table, oldColumns, forward, backward, mappableWhen, policy);
+        return new DualWrite(id, table, oldColumns, forward, backward, mappableWhen, policy, copiesColumn);
     }
 
     @Override

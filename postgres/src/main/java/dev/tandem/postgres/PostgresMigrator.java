@@ -10,14 +10,11 @@ import dev.tandem.PlanValidationException;
 import dev.tandem.StepExecutionException;
 import dev.tandem.TandemException;
 import dev.tandem.Violation;
-import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.Backfill;
-import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
-import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.Step;
@@ -28,6 +25,8 @@ import dev.tandem.postgres.internal.Catalog;
 import dev.tandem.postgres.internal.DdlRunner;
 import dev.tandem.postgres.internal.Explainer;
 import dev.tandem.postgres.internal.PostgresRenderer;
+import dev.tandem.postgres.internal.Preflight;
+import dev.tandem.postgres.internal.SessionSettings;
 import dev.tandem.postgres.internal.SqlStates;
 import dev.tandem.postgres.internal.SqlUnit;
 import dev.tandem.postgres.internal.StateStore;
@@ -39,10 +38,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +70,7 @@ import org.slf4j.LoggerFactory;
 public final class PostgresMigrator {
     private static final Logger log = LoggerFactory.getLogger(PostgresMigrator.class);
 
-    private static final int MIN_SERVER_VERSION = 120000;
+    private static final int MIN_SERVER_VERSION = 140000;
 
     private final DataSource dataSource;
     private final PostgresOptions options;
@@ -155,7 +151,12 @@ public final class PostgresMigrator {
                     || row.get().state() == PlanState.ROLLED_BACK
                     || row.get().state() == PlanState.PENDING;
             Set<String> done = fresh ? Set.of() : store.doneSteps(c, plan.id(), "expand");
-            Map<TableName, TableFacts> facts = preflight(c, plan, renderer, done);
+            Preflight preflight = new Preflight(plan, renderer, options.defaultSchema());
+            preflight.beforeExpand(c, done);
+            if (!preflight.violations().isEmpty()) {
+                throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), preflight.violations());
+            }
+            Map<TableName, TableFacts> facts = preflight.facts();
             long t0 = System.nanoTime();
             log.info(
                     "{} - Expand started ({} steps)",
@@ -168,7 +169,7 @@ public final class PostgresMigrator {
             } else {
                 store.setState(c, plan.id(), PlanState.EXPANDING);
             }
-            runUnits(c, store, plan, renderer.expandUnits(plan, facts), done);
+            runUnits(c, store, plan, renderer.expandUnits(plan, facts), done, done);
             store.setState(c, plan.id(), PlanState.EXPANDED);
             log.info("{} - Expand completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
@@ -267,42 +268,51 @@ public final class PostgresMigrator {
                         state,
                         state == PlanState.CONTRACTED ? "contract already ran" : "run backfill first");
             }
-            long t0 = System.nanoTime();
-            Verifier verifier = new Verifier(plan.id(), options);
-            long checked = 0;
-            long inconsistent = 0;
-            List<String> sample = new ArrayList<>();
-            for (DualWrite rule : plan.dualWrites()) {
-                TableFacts facts = facts(c, renderer, rule.table());
-                Verifier.Result r = verifier.run(c, rule, renderer.verify(rule, facts));
-                checked += r.checked();
-                inconsistent += r.inconsistent();
-                for (String k : r.sample()) {
-                    if (sample.size() < 20) {
-                        sample.add(k);
-                    }
+            return runVerify(c, store, renderer, plan);
+        });
+    }
+
+    /** Verifies every rule now and stores the outcome: VERIFIED, or BACKFILLED when anything is found. */
+    private VerifyReport runVerify(Connection c, StateStore store, PostgresRenderer renderer, MigrationPlan plan)
+            throws SQLException {
+        long t0 = System.nanoTime();
+        Verifier verifier = new Verifier(plan.id(), options);
+        long checked = 0;
+        long inconsistent = 0;
+        List<String> sample = new ArrayList<>();
+        for (DualWrite rule : plan.dualWrites()) {
+            TableFacts facts = facts(c, renderer, rule.table());
+            Verifier.Result r = verifier.run(c, rule, renderer.verify(rule, facts));
+            checked += r.checked();
+            inconsistent += r.inconsistent();
+            for (String k : r.sample()) {
+                if (sample.size() < 20) {
+                    sample.add(k);
                 }
             }
-            long unmapped = store.unmappedCount(c, plan.id());
-            PlanState next = inconsistent == 0 && unmapped == 0 ? PlanState.VERIFIED : PlanState.BACKFILLED;
-            store.setVerified(c, plan.id(), inconsistent, next);
-            VerifyReport report = new VerifyReport(
-                    plan.id(),
-                    checked,
-                    inconsistent,
-                    sample,
-                    unmapped,
-                    store.unmapped(c, plan.id(), 100),
-                    Duration.ofNanos(System.nanoTime() - t0));
-            log.info(
-                    "{} - Verify completed in {} ms: {} rows checked, {} inconsistent, {} unmapped",
-                    plan.id(),
-                    millisSince(t0),
-                    checked,
-                    inconsistent,
-                    unmapped);
-            return report;
-        });
+        }
+        long unmapped = store.unmappedCount(c, plan.id());
+        // values the new side cannot hold block contract; values only the old side cannot hold (the backward
+        // direction) are reported, but dropping the old side loses nothing of them
+        long blocking = store.unmappedCount(c, plan.id(), "forward");
+        PlanState next = inconsistent == 0 && blocking == 0 ? PlanState.VERIFIED : PlanState.BACKFILLED;
+        store.setVerified(c, plan.id(), inconsistent, next);
+        VerifyReport report = new VerifyReport(
+                plan.id(),
+                checked,
+                inconsistent,
+                sample,
+                unmapped,
+                store.unmapped(c, plan.id(), 100),
+                Duration.ofNanos(System.nanoTime() - t0));
+        log.info(
+                "{} - Verify completed in {} ms: {} rows checked, {} inconsistent, {} unmapped",
+                plan.id(),
+                millisSince(t0),
+                checked,
+                inconsistent,
+                unmapped);
+        return report;
     }
 
     /**
@@ -345,20 +355,43 @@ public final class PostgresMigrator {
                 log.info("{} - Contract already done", plan.id());
                 return store.status(c, plan.id(), plan.checksum());
             }
-            if (state != PlanState.CONTRACTING) {
-                long unmapped = store.unmappedCount(c, plan.id());
-                boolean safe = state == PlanState.VERIFIED && unmapped == 0;
-                if (!safe && forcedReason == null) {
-                    throw refusal(plan, state, row.inconsistentRows(), unmapped, store.unmapped(c, plan.id(), 5));
-                }
-                if (forcedReason != null) {
-                    if (state == PlanState.PENDING
-                            || state == PlanState.EXPANDING
-                            || state == PlanState.ROLLING_BACK
-                            || state == PlanState.ROLLED_BACK) {
+            Set<String> contracted = store.doneSteps(c, plan.id(), "contract");
+            boolean resuming = state == PlanState.CONTRACTING && !contracted.isEmpty();
+            // a contract that stopped before it changed anything starts over, verification included
+            PlanState before = state == PlanState.CONTRACTING && !resuming ? PlanState.BACKFILLED : state;
+            if (!resuming) {
+                if (forcedReason == null) {
+                    if (before != PlanState.BACKFILLED && before != PlanState.VERIFIED) {
+                        throw wrongState(
+                                plan,
+                                "contract",
+                                state,
+                                before == PlanState.ROLLED_BACK || before == PlanState.ROLLING_BACK
+                                        ? "the plan was rolled back; expand it again first"
+                                        : "run backfill and verify first");
+                    }
+                    // Verify again, now: rows written since the last verification count too, whatever session
+                    // settings their writers used.
+                    VerifyReport report = runVerify(c, store, renderer, plan);
+                    long blocking = store.unmappedCount(c, plan.id(), "forward");
+                    if (report.inconsistentRows() > 0 || blocking > 0) {
+                        throw refusal(
+                                plan,
+                                PlanState.BACKFILLED,
+                                report.inconsistentRows(),
+                                blocking,
+                                store.unmapped(c, plan.id(), 5));
+                    }
+                    before = PlanState.VERIFIED;
+                } else {
+                    if (before == PlanState.PENDING
+                            || before == PlanState.EXPANDING
+                            || before == PlanState.ROLLING_BACK
+                            || before == PlanState.ROLLED_BACK) {
                         throw wrongState(
                                 plan, "contract", state, "expand first; forcing skips verification, not expand");
                     }
+                    long unmapped = store.unmappedCount(c, plan.id());
                     log.warn(
                             "{} - Contract forced in state {} with {} unmapped values: {}",
                             plan.id(),
@@ -367,15 +400,79 @@ public final class PostgresMigrator {
                             forcedReason);
                     store.setForcedReason(c, plan.id(), forcedReason);
                 }
+                Preflight preflight = new Preflight(plan, renderer, options.defaultSchema());
+                preflight.beforeContract(c);
+                if (!preflight.violations().isEmpty()) {
+                    throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), preflight.violations());
+                }
             }
             long t0 = System.nanoTime();
             log.info("{} - Contract started", plan.id());
             store.setState(c, plan.id(), PlanState.CONTRACTING);
-            runUnits(c, store, plan, renderer.contractUnits(plan), store.doneSteps(c, plan.id(), "contract"));
+            List<SqlUnit> units = renderer.contractUnits(plan, contractFacts(c, renderer, plan));
+            if (forcedReason != null) {
+                units = withoutGuard(units);
+            }
+            try {
+                runUnits(c, store, plan, units, contracted, Set.of());
+            } catch (TandemException e) {
+                if (!resuming
+                        && !c.isClosed()
+                        && store.doneSteps(c, plan.id(), "contract").isEmpty()) {
+                    // nothing was dropped: the plan is where it was, and rollback is still possible
+                    store.setState(c, plan.id(), before);
+                    if (e instanceof StepExecutionException se
+                            && PostgresRenderer.GUARD_SQLSTATE.equals(se.sqlState())) {
+                        store.setVerified(c, plan.id(), -1, PlanState.BACKFILLED);
+                        throw new PlanStateException(
+                                ErrorCode.CONTRACT_REFUSED,
+                                plan.id(),
+                                "Contract of plan '" + plan.id() + "' refused: writers recorded values the plan"
+                                        + " cannot map after the verification ("
+                                        + store.unmappedCount(c, plan.id(), "forward") + " now). Fix them, then run"
+                                        + " contract again (it verifies first), or call forceContract(plan, reason)."
+                                        + " Nothing was changed.");
+                    }
+                }
+                throw e;
+            }
             store.setState(c, plan.id(), PlanState.CONTRACTED);
             log.info("{} - Contract completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
         });
+    }
+
+    private static Map<TableName, TableFacts> contractFacts(Connection c, PostgresRenderer renderer, MigrationPlan plan)
+            throws SQLException {
+        Map<TableName, TableFacts> out = new LinkedHashMap<>();
+        for (TableName t : Preflight.tables(plan, renderer)) {
+            Catalog.table(c, t).ifPresent(table -> out.put(t, table.facts()));
+        }
+        return out;
+    }
+
+    /** A forced contract accepts unmapped values: its units drop the guard that refuses them. */
+    private static List<SqlUnit> withoutGuard(List<SqlUnit> units) {
+        List<SqlUnit> out = new ArrayList<>();
+        for (SqlUnit u : units) {
+            List<dev.tandem.postgres.internal.RenderedStatement> kept = new ArrayList<>();
+            for (dev.tandem.postgres.internal.RenderedStatement r : u.statements()) {
+                if (!r.sql().contains(PostgresRenderer.GUARD_SQLSTATE)) {
+                    kept.add(r);
+                }
+            }
+            out.add(new SqlUnit(
+                    u.phase(),
+                    u.steps(),
+                    kept,
+                    u.transactional(),
+                    u.lockTable(),
+                    u.lockMode(),
+                    u.rollback(),
+                    u.searchPath(),
+                    u.requires()));
+        }
+        return out;
     }
 
     /**
@@ -401,13 +498,17 @@ public final class PostgresMigrator {
                 log.info("{} - Rollback already done", plan.id());
                 return store.status(c, plan.id(), plan.checksum());
             }
-            if (!state.canRollBack()) {
+            // a contract that stopped before it dropped anything can still be rolled back
+            boolean contractApplied = state == PlanState.CONTRACTING
+                    && !store.doneSteps(c, plan.id(), "contract").isEmpty();
+            if (state == PlanState.CONTRACTED || contractApplied) {
                 throw new PlanStateException(
                         ErrorCode.STATE_CONFLICT,
                         plan.id(),
                         "Cannot roll back plan '" + plan.id() + "': contract "
                                 + (state == PlanState.CONTRACTED ? "ran" : "started")
-                                + " and dropped what the old version needs. "
+                                + " and dropped what the old version needs ("
+                                + String.join(", ", store.doneSteps(c, plan.id(), "contract")) + "). "
                                 + (state == PlanState.CONTRACTING ? "Run contract again to finish it. " : "")
                                 + "Write a new plan to change the schema back.");
             }
@@ -424,30 +525,51 @@ public final class PostgresMigrator {
                                     + " statement. Undo it by hand, or give the raw step an undo statement.");
                 }
             }
+            refuseNullsInRelaxedColumns(c, plan, renderer, expanded);
             long t0 = System.nanoTime();
             log.info("{} - Rollback started (from {})", plan.id(), state);
             store.setState(c, plan.id(), PlanState.ROLLING_BACK);
-            Set<String> done = store.doneSteps(c, plan.id(), "rollback");
-            DdlRunner runner = new DdlRunner(plan.id(), options, store);
-            Set<String> rawIds = new HashSet<>();
-            for (Step s : plan.steps(Phase.EXPAND)) {
-                if (s instanceof Expand e && e.change() instanceof RawChange) {
-                    rawIds.add(e.id().value());
-                }
-            }
-            for (SqlUnit unit : renderer.rollbackUnits(plan)) {
-                boolean raw =
-                        !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> rawIds.contains(s.value()));
-                if (raw && (allDone(unit, done) || !anyDone(unit, expanded))) {
-                    continue; // a raw undo runs once, and only for a raw step that ran
-                }
-                runner.run(c, unit);
-            }
-            store.forgetProgress(c, plan.id());
-            store.setState(c, plan.id(), PlanState.ROLLED_BACK);
+            runUnits(c, store, plan, renderer.rollbackUnits(plan), store.doneSteps(c, plan.id(), "rollback"), expanded);
+            store.finishRollback(c, plan.id());
             log.info("{} - Rollback completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
         });
+    }
+
+    /**
+     * Expand let the new version leave out NOT NULL columns that contract drops; rollback restores the constraint, which
+     * rows the new version wrote without the column would break. Refuse before anything changes, and say how to fix.
+     */
+    private static void refuseNullsInRelaxedColumns(
+            Connection c, MigrationPlan plan, PostgresRenderer renderer, Set<String> expanded) throws SQLException {
+        for (Step s : plan.steps(Phase.CONTRACT)) {
+            if (!(s instanceof Contract k)
+                    || !(k.change() instanceof DropColumn d)
+                    || !expanded.contains(k.id().value())) {
+                continue;
+            }
+            TableName t = renderer.qualify(d.table());
+            long nulls;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + t.quoted() + " WHERE "
+                    + d.column().quoted() + " IS NULL")) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    nulls = rs.getLong(1);
+                }
+            }
+            if (nulls > 0) {
+                throw new PlanStateException(
+                        ErrorCode.STATE_CONFLICT,
+                        plan.id(),
+                        "Cannot roll back plan '" + plan.id() + "' yet: " + nulls + " rows of " + t.quoted()
+                                + " have no value in " + d.column().quoted() + " (the new version no longer writes it,"
+                                + " so expand let it be NULL), and rollback restores its NOT NULL constraint. Stop the"
+                                + " new version, give those rows a value (UPDATE " + t.quoted() + " SET "
+                                + d.column().quoted() + " = ... WHERE "
+                                + d.column().quoted() + " IS NULL), then run"
+                                + " rollback again. Nothing was changed.");
+            }
+        }
     }
 
     /**
@@ -519,23 +641,26 @@ public final class PostgresMigrator {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("SET TRANSACTION READ ONLY");
-                Map<TableName, TableFacts> facts = new LinkedHashMap<>();
-                List<Violation> violations = new ArrayList<>();
-                for (TableName t : tables(plan, renderer)) {
-                    Optional<Catalog.Table> table = Catalog.table(c, t);
-                    if (table.isPresent()) {
-                        facts.put(t, table.get().facts());
-                    } else {
-                        violations.add(new Violation("plan", "table " + t.quoted() + " does not exist"));
-                    }
+                SessionSettings.pinLocal(c); // what explain prints is what the phases run
+                Preflight preflight = new Preflight(plan, renderer, options.defaultSchema());
+                preflight.readTables(c);
+                if (!preflight.violations().isEmpty()) {
+                    throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), preflight.violations());
                 }
-                if (!violations.isEmpty()) {
-                    throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), violations);
+                Map<String, String> notes = new LinkedHashMap<>();
+                preflight
+                        .alsoDropped(c)
+                        .forEach((step, objects) -> notes.put(step, "also drops " + String.join(", ", objects)));
+                preflight.beforeContract(c);
+                for (Violation v : preflight.violations()) {
+                    notes.merge(v.where(), "contract would fail now: " + v.message(), (a, b) -> a + "; " + b);
                 }
-                return Explainer.explain(plan, renderer, facts);
+                return Explainer.explain(plan, renderer, preflight.facts(), notes);
             } finally {
-                c.rollback();
-                c.setAutoCommit(auto);
+                DdlRunner.rollbackQuietly(c);
+                if (auto) {
+                    DdlRunner.autocommitQuietly(c);
+                }
             }
         } catch (SQLException e) {
             throw new StepExecutionException(
@@ -573,17 +698,20 @@ public final class PostgresMigrator {
         if (target == PlanState.EXPANDED) {
             return status;
         }
+        PlanState now = status(plan).state();
+        if (now == PlanState.CONTRACTING || now == PlanState.CONTRACTED) {
+            // past verification already: only contract can move the plan on
+            return target == PlanState.CONTRACTED ? contract(plan) : status(plan);
+        }
         backfill(plan);
         if (target == PlanState.BACKFILLED) {
             return status(plan);
         }
-        if (status(plan).state() != PlanState.CONTRACTED) {
-            verify(plan);
-        }
         if (target == PlanState.VERIFIED) {
+            verify(plan);
             return status(plan);
         }
-        return contract(plan);
+        return contract(plan); // contract verifies first
     }
 
     // ------------------------------------------------------------------------------------------------------ plumbing
@@ -598,8 +726,14 @@ public final class PostgresMigrator {
         PostgresRenderer renderer = new PostgresRenderer(plan.id(), options.stateSchema(), options.defaultSchema());
         StateStore store = new StateStore(options.stateSchema());
         try (Connection c = dataSource.getConnection()) {
-            prepare(c, plan);
-            AdvisoryLock lock = AdvisoryLock.acquire(c, plan.id(), options.runnerLockWait(), phase);
+            Map<String, String> saved = prepare(c, plan);
+            AdvisoryLock lock;
+            try {
+                lock = AdvisoryLock.acquire(c, plan.id(), options.runnerLockWait(), phase);
+            } catch (SQLException | RuntimeException e) {
+                SessionSettings.restoreQuietly(c, saved);
+                throw e;
+            }
             try {
                 checkChecksum(c, store, plan);
                 try {
@@ -615,7 +749,7 @@ public final class PostgresMigrator {
                 }
             } finally {
                 lock.close();
-                reset(c);
+                SessionSettings.restoreQuietly(c, saved);
             }
         } catch (SQLException e) {
             throw new StepExecutionException(
@@ -648,7 +782,11 @@ public final class PostgresMigrator {
         }
     }
 
-    private void prepare(Connection c, MigrationPlan plan) throws SQLException {
+    /**
+     * Checks the server, pins Tandem's session settings (whatever the role's or database's defaults are) and names the
+     * session; {@return the settings' previous values}, to put back when the work is done.
+     */
+    private Map<String, String> prepare(Connection c, MigrationPlan plan) throws SQLException {
         if (!c.getAutoCommit()) {
             c.setAutoCommit(true);
         }
@@ -660,40 +798,20 @@ public final class PostgresMigrator {
                     null,
                     "connect",
                     null,
-                    "Tandem needs PostgreSQL 12 or later; this server is version " + version,
+                    "Tandem needs PostgreSQL 14 or later; this server is version " + version,
                     null);
         }
-        if (!"on".equals(Catalog.setting(c, "standard_conforming_strings"))) {
-            throw new StepExecutionException(
-                    ErrorCode.STEP_FAILED,
-                    plan.id(),
-                    null,
-                    "connect",
-                    null,
-                    "Tandem needs standard_conforming_strings = on (the default since PostgreSQL 9.1); it is off on"
-                            + " this connection. Turn it on for the migration's role or database.",
-                    null);
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+        Map<String, String> saved = new LinkedHashMap<>(SessionSettings.pin(c));
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_catalog.current_setting('application_name'), pg_catalog.set_config('application_name', ?,"
+                        + " false)")) {
             ps.setString(1, options.applicationName());
-            ps.execute();
-        }
-    }
-
-    private static void reset(Connection c) {
-        try {
-            if (!c.isClosed()) {
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("RESET application_name");
-                }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                saved.put("application_name", rs.getString(1));
             }
-        } catch (SQLException e) {
-            log.debug("could not reset the connection: {}", e.getMessage());
         }
+        return saved;
     }
 
     private static void checkChecksum(Connection c, StateStore store, MigrationPlan plan) throws SQLException {
@@ -735,6 +853,9 @@ public final class PostgresMigrator {
 
     private static PlanStateException refusal(
             MigrationPlan plan, PlanState state, long inconsistent, long unmapped, List<UnmappedRow> examples) {
+        if (state != PlanState.BACKFILLED && state != PlanState.VERIFIED) {
+            return wrongState(plan, "contract", state, "run backfill and verify first");
+        }
         StringBuilder why = new StringBuilder();
         if (state != PlanState.VERIFIED) {
             why.append(
@@ -751,8 +872,14 @@ public final class PostgresMigrator {
                 why.append(", and ");
             }
             why.append(unmapped).append(" values could not be mapped (");
-            for (int i = 0; i < examples.size(); i++) {
-                UnmappedRow u = examples.get(i);
+            List<UnmappedRow> forward = new ArrayList<>();
+            for (UnmappedRow u : examples) {
+                if ("forward".equals(u.direction())) {
+                    forward.add(u);
+                }
+            }
+            for (int i = 0; i < forward.size(); i++) {
+                UnmappedRow u = forward.get(i);
                 why.append(i == 0 ? "" : "; ")
                         .append(u.table())
                         .append(" key ")
@@ -760,7 +887,7 @@ public final class PostgresMigrator {
                         .append(": ")
                         .append(u.reason());
             }
-            why.append(unmapped > examples.size() ? "; ..." : "").append(")");
+            why.append(unmapped > forward.size() ? "; ..." : "").append(")");
         }
         return new PlanStateException(
                 ErrorCode.CONTRACT_REFUSED,
@@ -771,137 +898,6 @@ public final class PostgresMigrator {
                         + " Nothing was changed.");
     }
 
-    private Map<TableName, TableFacts> preflight(
-            Connection c, MigrationPlan plan, PostgresRenderer renderer, Set<String> done) throws SQLException {
-        List<Violation> violations = new ArrayList<>();
-        Map<TableName, Catalog.Table> tables = new HashMap<>();
-        for (TableName t : tables(plan, renderer)) {
-            Catalog.table(c, t)
-                    .ifPresentOrElse(
-                            table -> tables.put(t, table),
-                            () -> violations.add(new Violation(
-                                    "plan",
-                                    "table " + t.quoted() + " does not exist"
-                                            + (t.schema() != null && t.schema().equals(options.defaultSchema())
-                                                    ? " (unqualified names resolve in PostgresOptions.defaultSchema, now "
-                                                            + options.defaultSchema() + ")"
-                                                    : ""))));
-        }
-        for (Step step : plan.steps()) {
-            String where = step.id().value();
-            if (step instanceof Expand e && e.change() instanceof AddColumn a) {
-                Catalog.Table table = tables.get(renderer.qualify(a.table()));
-                if (table != null && !done.contains(where) && table.fullTypes().containsKey(a.column())) {
-                    violations.add(new Violation(
-                            where,
-                            "column " + a.column().quoted() + " already exists in "
-                                    + renderer.qualify(a.table()).quoted() + "; the plan adds it"));
-                }
-            } else if (step instanceof DualWrite d) {
-                Catalog.Table table = tables.get(renderer.qualify(d.table()));
-                if (table == null) {
-                    continue;
-                }
-                for (Identifier col : d.oldColumns()) {
-                    if (!table.fullTypes().containsKey(col)) {
-                        violations.add(new Violation(
-                                where,
-                                "column " + col.quoted() + " does not exist in "
-                                        + renderer.qualify(d.table()).quoted()));
-                    }
-                }
-                if (!table.facts().hasKey()) {
-                    violations.add(new Violation(
-                            where,
-                            renderer.qualify(d.table()).quoted() + " has no primary key;"
-                                    + " the backfill and verification work on key ranges. Add a primary key first"));
-                }
-            } else if (step instanceof Contract k && k.change() instanceof DropColumn dc) {
-                Catalog.Table table = tables.get(renderer.qualify(dc.table()));
-                boolean added = plan.steps(Phase.EXPAND).stream()
-                        .anyMatch(s -> s instanceof Expand x
-                                && x.change() instanceof AddColumn ac
-                                && ac.table().equals(dc.table())
-                                && ac.column().equals(dc.column()));
-                if (table != null && !added && !table.fullTypes().containsKey(dc.column())) {
-                    violations.add(new Violation(
-                            where,
-                            "column " + dc.column().quoted() + " does not exist in "
-                                    + renderer.qualify(dc.table()).quoted() + "; contract would drop it"));
-                }
-            }
-        }
-        // Every mapping expression must parse against the table before anything changes: a typo installed in a
-        // trigger would fail every write of the old version. Rules whose table or columns are missing were reported.
-        for (DualWrite d : plan.dualWrites()) {
-            TableName t = renderer.qualify(d.table());
-            Catalog.Table known = tables.get(t);
-            if (done.contains(d.id().value())
-                    || known == null
-                    || !known.fullTypes().keySet().containsAll(d.oldColumns())) {
-                continue;
-            }
-            Map<Identifier, String> types = new HashMap<>();
-            for (Step s : plan.steps(Phase.EXPAND)) {
-                if (s instanceof Expand e
-                        && e.change() instanceof AddColumn a
-                        && renderer.qualify(a.table()).equals(t)) {
-                    types.put(a.column(), a.type().sql());
-                }
-            }
-            for (Identifier col : d.newColumns()) {
-                String existingType = known.fullTypes().get(col);
-                if (!types.containsKey(col) && existingType != null) {
-                    types.put(col, existingType);
-                }
-            }
-            if (!types.keySet().containsAll(d.newColumns())) {
-                continue;
-            }
-            boolean existing = known.fullTypes().keySet().containsAll(d.newColumns());
-            try (Statement s = c.createStatement()) {
-                s.execute(existing ? renderer.expressionCheck(d, t) : renderer.expressionPreflight(d, t, types));
-            } catch (SQLException e) {
-                violations.add(new Violation(
-                        d.id().value(),
-                        "a mapping expression is invalid for " + t.quoted() + ": " + e.getMessage() + " (expressions: "
-                                + expressions(d) + ")"));
-            }
-        }
-        if (!violations.isEmpty()) {
-            throw new PlanValidationException(ErrorCode.SCHEMA_MISMATCH, plan.id(), violations);
-        }
-        Map<TableName, TableFacts> facts = new LinkedHashMap<>();
-        tables.forEach((k, v) -> facts.put(k, v.facts()));
-        return facts;
-    }
-
-    private static String expressions(DualWrite d) {
-        List<String> out = new ArrayList<>();
-        for (ColumnMapping m : d.forward()) {
-            out.add(m.column() + " <- " + m.expression().sql());
-        }
-        for (ColumnMapping m : d.backward()) {
-            out.add(m.column() + " <- " + m.expression().sql());
-        }
-        d.mappableCondition().ifPresent(e -> out.add("mappableWhen " + e.sql()));
-        return String.join("; ", out);
-    }
-
-    private static Set<TableName> tables(MigrationPlan plan, PostgresRenderer renderer) {
-        Set<TableName> out = new LinkedHashSet<>();
-        for (Step s : plan.steps()) {
-            if (s instanceof Expand e && e.change() instanceof AddColumn a) {
-                out.add(renderer.qualify(a.table()));
-            } else if (s instanceof DualWrite d) {
-                out.add(renderer.qualify(d.table()));
-            } else if (s instanceof Contract k && k.change() instanceof DropColumn dc) {
-                out.add(renderer.qualify(dc.table()));
-            }
-        }
-        return out;
-    }
-
     private static TableFacts facts(Connection c, PostgresRenderer renderer, TableName table) throws SQLException {
         TableName t = renderer.qualify(table);
         return Catalog.table(c, t)
@@ -910,8 +906,17 @@ public final class PostgresMigrator {
                 .facts();
     }
 
-    /** Runs each unit whose steps are not all marked done; a unit marks its steps in its own transaction. */
-    private void runUnits(Connection c, StateStore store, MigrationPlan plan, List<SqlUnit> units, Set<String> done)
+    /**
+     * Runs each unit whose steps are not all marked done, and whose required expand step (an undo's) ran; a unit marks
+     * its steps in its own transaction.
+     */
+    private void runUnits(
+            Connection c,
+            StateStore store,
+            MigrationPlan plan,
+            List<SqlUnit> units,
+            Set<String> done,
+            Set<String> expanded)
             throws SQLException {
         DdlRunner runner = new DdlRunner(plan.id(), options, store);
         for (SqlUnit unit : units) {
@@ -919,16 +924,15 @@ public final class PostgresMigrator {
                 log.debug("{} - {} already done", plan.id(), unit.label());
                 continue;
             }
+            if (unit.requires() != null && !expanded.contains(unit.requires().value())) {
+                continue; // an undo runs only for what ran
+            }
             runner.run(c, unit);
         }
     }
 
     private static boolean allDone(SqlUnit unit, Set<String> done) {
         return !unit.steps().isEmpty() && unit.steps().stream().allMatch(s -> done.contains(s.value()));
-    }
-
-    private static boolean anyDone(SqlUnit unit, Set<String> done) {
-        return unit.steps().stream().anyMatch(s -> done.contains(s.value()));
     }
 
     private static long millisSince(long t0) {

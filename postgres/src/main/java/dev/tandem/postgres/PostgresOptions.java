@@ -41,6 +41,7 @@ public final class PostgresOptions {
     private final int verifyBatchSize;
     private final String applicationName;
     private final ExecutionListener listener;
+    private final boolean backfillFiresTriggers;
 
     private PostgresOptions(
             Identifier defaultSchema,
@@ -63,7 +64,9 @@ public final class PostgresOptions {
             Duration progressLogInterval,
             int verifyBatchSize,
             String applicationName,
-            ExecutionListener listener) {
+            ExecutionListener listener,
+            boolean backfillFiresTriggers) {
+        this.backfillFiresTriggers = backfillFiresTriggers;
         this.defaultSchema = defaultSchema;
         this.stateSchema = stateSchema;
         this.lockTimeout = lockTimeout;
@@ -108,7 +111,8 @@ public final class PostgresOptions {
             Duration.ofSeconds(10),
             10_000,
             "tandem",
-            ExecutionListener.NONE);
+            ExecutionListener.NONE,
+            false);
 
     /**
      * {@return the defaults: schema {@code public}, state schema {@code tandem}, {@code lock_timeout} 500 ms per attempt
@@ -155,8 +159,10 @@ public final class PostgresOptions {
         int verifyBatchSize;
         String applicationName;
         ExecutionListener listener;
+        boolean backfillFiresTriggers;
 
         Builder(PostgresOptions o) {
+            backfillFiresTriggers = o.backfillFiresTriggers;
             defaultSchema = o.defaultSchema;
             stateSchema = o.stateSchema;
             lockTimeout = o.lockTimeout;
@@ -208,7 +214,8 @@ public final class PostgresOptions {
                     progressLogInterval,
                     verifyBatchSize,
                     applicationName,
-                    listener);
+                    listener,
+                    backfillFiresTriggers);
         }
     }
 
@@ -433,6 +440,28 @@ public final class PostgresOptions {
         return copy(b -> b.listener = listener);
     }
 
+    /**
+     * {@return a copy that lets the backfill fire the table's own UPDATE triggers (default {@code false}); the receiver
+     * is unchanged}
+     *
+     * <p>The backfill is not an application change: by default it skips the table's triggers (an {@code updated_at}
+     * trigger would otherwise mark every existing row as just modified, and an audit trigger would log every row) by
+     * running its batches with {@code session_replication_role = replica}. That needs a superuser, or on PostgreSQL 15
+     * and later {@code GRANT SET ON PARAMETER session_replication_role TO <migrator>}; without it, and with triggers
+     * that would fire (or triggers enabled {@code ALWAYS}), the backfill stops before its first batch and says so. Set
+     * this to {@code true} to fire them instead.
+     *
+     * @param fire whether the backfill fires the table's UPDATE triggers
+     */
+    public PostgresOptions withBackfillFiringTriggers(boolean fire) {
+        return copy(b -> b.backfillFiresTriggers = fire);
+    }
+
+    /** {@return whether the backfill fires the table's own UPDATE triggers} */
+    public boolean backfillFiresTriggers() {
+        return backfillFiresTriggers;
+    }
+
     /** {@return the execution listener} */
     public ExecutionListener listener() {
         return listener;
@@ -547,6 +576,6 @@ public final class PostgresOptions {
                 + ", targetBatchDuration=" + targetBatchDuration + ", batchPause=" + batchPause
                 + ", batchTimeouts=" + batchStatementTimeout + "/" + batchLockTimeout + ", healthCheck="
                 + (healthCheck == null ? "none" : healthCheck.sql()) + ", verifyBatchSize=" + verifyBatchSize
-                + ", applicationName=" + applicationName + "]";
+                + ", applicationName=" + applicationName + ", backfillFiresTriggers=" + backfillFiresTriggers + "]";
     }
 }

@@ -83,7 +83,7 @@ class BadInputIT {
                 .hasMessageContaining(
                         "customers.address/sync: a mapping expression is invalid for \"public\".\"customers\":"
                                 + " ERROR: function split_prt(text, unknown, integer) does not exist")
-                .hasMessageContaining("(expressions: city <- split_prt(address, ',', 2); address <- city)");
+                .hasMessageContaining("(expressions: city <- split_prt(address, ',', 2); address <- city;");
         assertNothingChanged();
     }
 

@@ -97,7 +97,8 @@ class RollbackIT {
                 .isInstanceOfSatisfying(
                         PlanStateException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.STATE_CONFLICT))
                 .hasMessage("Cannot roll back plan 'customers-address-split': contract ran and dropped what the old"
-                        + " version needs. Write a new plan to change the schema back. [TANDEM-0400]");
+                        + " version needs (customers.address/drop). Write a new plan to change the schema back."
+                        + " [TANDEM-0400]");
     }
 
     @Test

@@ -108,7 +108,7 @@ class RunnerLockIT {
                 .isEqualTo(5);
         assertThat(Db.count(ds, "SELECT count(*) FROM tandem.events WHERE outcome <> 'ok'"))
                 .isZero();
-        assertThat(Db.triggers(ds, "customers")).isEqualTo(2);
+        assertThat(Db.triggers(ds, "customers")).isEqualTo(4); // BEFORE INSERT/UPDATE, AFTER INSERT/UPDATE
     }
 
     static void await(CountDownLatch latch) {

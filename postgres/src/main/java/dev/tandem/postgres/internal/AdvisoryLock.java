@@ -108,8 +108,12 @@ public final class AdvisoryLock implements AutoCloseable {
             ps.setInt(2, key);
             ps.execute();
         } catch (SQLException e) {
-            // The lock dies with the session anyway; never hide the phase's own outcome behind this.
-            log.error("{} - could not release the plan's advisory lock: {}", planId, e.getMessage());
+            // The lock dies with the session anyway (a lost connection releases it); nothing is wrong with the plan,
+            // and the phase's own outcome must not hide behind this.
+            log.debug(
+                    "{} - could not release the plan's advisory lock (it ends with the session): {}",
+                    planId,
+                    e.getMessage());
         }
     }
 }

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,7 @@ public final class Backfiller {
             log.debug("{} - {}: already finished", planId, stepId);
             return new Result(0, 0, 0);
         }
+        boolean replica = skipTriggers(c, step, sql);
         String[] upper = row.upperBound();
         String @Nullable [] cursor = row.cursor();
         long rowsDone = row.rowsDone();
@@ -101,15 +104,29 @@ public final class Backfiller {
         long lastLog = runStart;
         long rows = 0;
         long batches = 0;
-        long rowwise = 0;
+        long split = 0;
         int lockFailures = 0;
         long target = Math.max(1, options.targetBatchDuration().toNanos());
         while (true) {
             waitUntilHealthy(c);
             long t0 = System.nanoTime();
-            Batch b;
+            String[] end;
+            boolean last;
+            if (sql.nextKey() != null && cursor != null) {
+                long top = Long.parseLong(upper[0]);
+                long from = Long.parseLong(cursor[0]);
+                long to = from + batchSize >= top || from + batchSize < from ? top : from + batchSize;
+                end = new String[] {Long.toString(to)};
+                last = to == top;
+            } else {
+                String[] hi =
+                        bound(c, cursor == null ? sql.boundFirst() : sql.boundNext(), cursor, upper, batchSize - 1);
+                last = hi == null;
+                end = hi == null ? upper : hi;
+            }
+            long filled;
             try {
-                b = batch(c, step, sql, upper, cursor, batchSize, false);
+                filled = batch(c, step, sql, cursor, end, batchSize, last, replica);
                 lockFailures = 0;
             } catch (SQLException e) {
                 if (SqlStates.connectionLost(e)) {
@@ -117,33 +134,46 @@ public final class Backfiller {
                 }
                 if (SqlStates.dataException(e)) {
                     log.debug(
-                            "{} - {}: batch after {} holds a value the fast path cannot map ({}); mapping row by row",
+                            "{} - {}: batch after {} holds a value the plan cannot map ({}); splitting it",
                             planId,
                             stepId,
                             Arrays.toString(cursor),
-                            e.getMessage());
+                            SqlStates.message(e));
                     try {
-                        b = batch(c, step, sql, upper, cursor, batchSize, true);
+                        filled = split(c, step, sql, cursor, end, batchSize, last, replica, e);
                     } catch (SQLException e2) {
-                        throw failure(step, sql, cursor, batchSize, e2);
+                        throw failure(c, step, sql, cursor, batchSize, e2);
                     }
-                    rowwise++;
+                    split++;
                 } else if (SqlStates.lockFailure(e) && ++lockFailures <= 10) {
                     int smaller = Math.max(options.minBatchSize(), batchSize / 2);
-                    log.warn(
-                            "{} - {}: batch after {} could not lock its rows within {} ms (attempt {}); retrying with {} rows",
-                            planId,
-                            stepId,
-                            Arrays.toString(cursor),
-                            options.batchLockTimeout().toMillis(),
-                            lockFailures,
-                            smaller);
+                    if (SqlStates.DEADLOCK.equals(SqlStates.of(e))) {
+                        log.warn(
+                                "{} - {}: batch after {} was chosen as the victim of a deadlock with another"
+                                        + " transaction (attempt {}); retrying with {} rows",
+                                planId,
+                                stepId,
+                                Arrays.toString(cursor),
+                                lockFailures,
+                                smaller);
+                    } else {
+                        log.warn(
+                                "{} - {}: batch after {} could not lock its rows within {} ms (attempt {}); retrying"
+                                        + " with {} rows. Holders: {}",
+                                planId,
+                                stepId,
+                                Arrays.toString(cursor),
+                                options.batchLockTimeout().toMillis(),
+                                lockFailures,
+                                smaller,
+                                rowLockHolders(c, sql));
+                    }
                     batchSize = smaller;
                     DdlRunner.sleep(Math.min(
                             options.retryMaxDelay().toMillis(),
                             options.retryInitialDelay().toMillis() << Math.min(lockFailures, 10)));
                     continue;
-                } else if (SqlStates.timeout(e) && batchSize > options.minBatchSize()) {
+                } else if (SqlStates.statementTimeout(e) && batchSize > options.minBatchSize()) {
                     int smaller = Math.max(options.minBatchSize(), batchSize / 2);
                     log.warn(
                             "{} - {}: batch of {} rows after {} hit statement_timeout {}; retrying with {} rows",
@@ -156,15 +186,15 @@ public final class Backfiller {
                     batchSize = smaller;
                     continue;
                 } else {
-                    throw failure(step, sql, cursor, batchSize, e);
+                    throw failure(c, step, sql, cursor, batchSize, e);
                 }
             }
             long elapsed = System.nanoTime() - t0;
-            rows += b.rows();
-            rowsDone += b.rows();
+            rows += filled;
+            rowsDone += filled;
             batches++;
-            cursor = b.hi();
-            if (b.rows() == 0 && !b.last() && sql.nextKey() != null) {
+            cursor = end;
+            if (filled == 0 && !last && sql.nextKey() != null) {
                 cursor = skipGap(c, sql, cursor, upper);
             }
             // Size toward the target duration: grow at most 1.5x per batch, shrink in proportion.
@@ -185,7 +215,7 @@ public final class Backfiller {
                     batches,
                     batchSize,
                     rate,
-                    b.last() ? Duration.ZERO : eta);
+                    last ? Duration.ZERO : eta);
             listener.onProgress(progress);
             log.trace(
                     "{} - {}: batch {} up to {}: {} rows in {} ms",
@@ -193,9 +223,9 @@ public final class Backfiller {
                     stepId,
                     batches,
                     Arrays.toString(cursor),
-                    b.rows(),
+                    filled,
                     elapsed / 1_000_000);
-            if (System.nanoTime() - lastLog >= options.progressLogInterval().toNanos() && !b.last()) {
+            if (System.nanoTime() - lastLog >= options.progressLogInterval().toNanos() && !last) {
                 lastLog = System.nanoTime();
                 log.info(
                         "{} - {}: {} of ~{} rows, {} rows/s, batch size {}, ETA {}",
@@ -207,68 +237,223 @@ public final class Backfiller {
                         batchSize,
                         eta == null ? "unknown" : eta.toSeconds() + " s");
             }
-            if (b.last()) {
+            if (last) {
                 break;
             }
             if (!options.batchPause().isZero()) {
                 DdlRunner.sleep(options.batchPause().toMillis());
             }
         }
-        return new Result(rows, batches, rowwise);
+        return new Result(rows, batches, split);
     }
 
-    @SuppressWarnings("ArrayRecordComponent") // internal, never compared
-    private record Batch(String[] hi, long rows, boolean last) {}
+    /**
+     * Whether the batches run with {@code session_replication_role = replica}, so the table's own triggers do not fire
+     * for them. Refuses, before the first batch, when triggers would fire and the migrator cannot skip them, unless the
+     * options allow firing them.
+     */
+    private boolean skipTriggers(Connection c, Backfill step, BackfillSql sql) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> always = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.appTriggers())) {
+            ps.setArray(
+                    1,
+                    c.createArrayOf(
+                            "text",
+                            step.rule().newColumns().stream()
+                                    .map(i -> i.value())
+                                    .toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    if ("A".equals(rs.getString(2))) {
+                        always.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            return false;
+        }
+        if (options.backfillFiresTriggers()) {
+            log.info(
+                    "{} - {}: the backfill fires the table's triggers {} (PostgresOptions.backfillFiresTriggers)",
+                    planId,
+                    step.id(),
+                    names);
+            return false;
+        }
+        boolean may = maySetReplicationRole(c);
+        if (may && always.isEmpty()) {
+            log.debug("{} - {}: batches skip the table's triggers {}", planId, step.id(), names);
+            return true;
+        }
+        String why = !always.isEmpty()
+                ? "the trigger(s) " + always + " are enabled ALWAYS, so they fire even with session_replication_role"
+                        + " = replica"
+                : "Tandem skips them with session_replication_role = replica, which this role may not set (it needs a"
+                        + " superuser, or on PostgreSQL 15 and later GRANT SET ON PARAMETER session_replication_role"
+                        + " TO <role>)";
+        throw new StepExecutionException(
+                ErrorCode.BACKFILL_FAILED,
+                planId,
+                step.id().value(),
+                "backfill",
+                null,
+                "Backfill step '" + step.id() + "' of plan '" + planId + "' did not start: its UPDATE of "
+                        + sql.table().quoted() + " would fire the table's trigger(s) " + names
+                        + ", which would treat every existing row as changed by the application (an updated_at"
+                        + " column, an audit log). " + why + ". Nothing was changed. Grant that, or let the backfill"
+                        + " fire them with PostgresOptions.withBackfillFiringTriggers(true).",
+                null);
+    }
 
-    private Batch batch(
+    private static boolean maySetReplicationRole(Connection c) throws SQLException {
+        String sql = Catalog.serverVersion(c) >= 150000
+                ? "SELECT rolsuper OR pg_catalog.has_parameter_privilege('session_replication_role', 'SET')"
+                        + " FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER"
+                : "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER";
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    private void begin(Connection c, boolean replica) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // one round trip for the transaction-local settings
+            s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
+                    + options.batchLockTimeout().toMillis() + "ms', true),"
+                    + " pg_catalog.set_config('statement_timeout', '"
+                    + options.batchStatementTimeout().toMillis() + "ms', true),"
+                    + " pg_catalog.set_config('" + Names.SYNC_SETTING + "', 'off', true)"
+                    + (replica ? ", pg_catalog.set_config('session_replication_role', 'replica', true)" : ""));
+        }
+    }
+
+    /** One batch, its own transaction, with its cursor: fills the range (lo, hi]. */
+    private long batch(
             Connection c,
             Backfill step,
             BackfillSql sql,
-            String[] upper,
             String @Nullable [] lo,
+            String[] hi,
             int size,
-            boolean rowwise)
+            boolean finishes,
+            boolean replica)
             throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            // one round trip for the three transaction-local settings
-            s.execute("SELECT set_config('lock_timeout', '"
-                    + options.batchLockTimeout().toMillis() + "ms', true),"
-                    + " set_config('statement_timeout', '"
-                    + options.batchStatementTimeout().toMillis() + "ms', true),"
-                    + " set_config('" + Names.SYNC_SETTING + "', '" + (rowwise ? "forward" : "off") + "', true)");
-            String[] end;
-            boolean last;
-            if (sql.nextKey() != null && lo != null) {
-                long top = Long.parseLong(upper[0]);
-                long from = Long.parseLong(lo[0]);
-                long to = from + size >= top || from + size < from ? top : from + size;
-                end = new String[] {Long.toString(to)};
-                last = to == top;
-            } else {
-                String[] hi = bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, size - 1);
-                last = hi == null;
-                end = hi == null ? upper : hi;
+        try {
+            begin(c, replica);
+            long rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, hi);
+            // after the update, only rows it left unfilled are tested against the plan's condition
+            String record = lo == null ? sql.recordFirst() : sql.recordNext();
+            if (record != null) {
+                update(c, record, lo, hi);
             }
-            long rows;
-            if (rowwise) {
-                rows = update(c, lo == null ? sql.rowwiseFirst() : sql.rowwiseNext(), lo, end);
-            } else {
-                rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, end);
-                // after the update, only rows it left unfilled are tested against the plan's condition
-                String record = lo == null ? sql.recordFirst() : sql.recordNext();
-                if (record != null) {
-                    update(c, record, lo, end);
-                }
-            }
-            store.saveCursor(c, planId, step.id().value(), end, rows, size, last);
+            store.saveCursor(c, planId, step.id().value(), hi, rows, size, finishes);
             c.commit();
-            return new Batch(end, rows, last);
+            return rows;
         } catch (SQLException | RuntimeException e) {
             DdlRunner.rollbackQuietly(c);
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            DdlRunner.autocommitQuietly(c);
+        }
+    }
+
+    /**
+     * A batch that failed on a value: split the range in halves, each its own transaction and cursor, down to the rows
+     * that fail; each of those is recorded as unmapped with the column and the reason, and left unfilled.
+     */
+    private long split(
+            Connection c,
+            Backfill step,
+            BackfillSql sql,
+            String @Nullable [] lo,
+            String[] hi,
+            int size,
+            boolean finishes,
+            boolean replica,
+            SQLException cause)
+            throws SQLException {
+        long n = count(c, lo == null ? sql.countFirst() : sql.countNext(), lo, hi);
+        if (n <= 1) {
+            if (n == 1) {
+                String[] key = requireNonNull(bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, 0));
+                recordFailure(c, step, sql, key, replica, cause);
+            }
+            try {
+                begin(c, replica);
+                store.saveCursor(c, planId, step.id().value(), hi, 0, size, finishes);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                DdlRunner.rollbackQuietly(c);
+                throw e;
+            } finally {
+                DdlRunner.autocommitQuietly(c);
+            }
+            return 0;
+        }
+        String[] mid = requireNonNull(
+                bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, (int) Math.min(n / 2, size) - 1));
+        long rows = 0;
+        for (int half = 0; half < 2; half++) {
+            String @Nullable [] from = half == 0 ? lo : mid;
+            String[] to = half == 0 ? mid : hi;
+            boolean end = half == 1 && finishes;
+            try {
+                rows += batch(c, step, sql, from, to, size, end, replica);
+            } catch (SQLException e) {
+                if (!SqlStates.dataException(e)) {
+                    throw e;
+                }
+                rows += split(c, step, sql, from, to, size, end, replica, e);
+            }
+        }
+        return rows;
+    }
+
+    /** Records one row the backfill cannot map, naming the column whose mapping fails and PostgreSQL's reason. */
+    private void recordFailure(
+            Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
+            throws SQLException {
+        try {
+            begin(c, replica);
+            RowDiagnosis.Failure f = RowDiagnosis.diagnose(c, sql.probes(), key, true, cause);
+            RowDiagnosis.record(c, sql.recordRow(), key, f);
+            c.commit();
+            log.debug("{} - {}: row {} cannot be mapped: {}", planId, step.id(), Arrays.toString(key), f.reason());
+        } catch (SQLException | RuntimeException e) {
+            DdlRunner.rollbackQuietly(c);
+            throw e;
+        } finally {
+            DdlRunner.autocommitQuietly(c);
+        }
+    }
+
+    static long count(Connection c, String sql, String @Nullable [] lo, String[] hi) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, 1, lo, hi);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The sessions whose open transactions write the table: the likely holders of the rows a batch waits for. */
+    private String rowLockHolders(Connection c, BackfillSql sql) {
+        try {
+            List<dev.tandem.LockNotAcquiredException.BlockingSession> holders =
+                    Blockers.on(c, sql.table(), dev.tandem.postgres.LockMode.EXCLUSIVE);
+            return holders.isEmpty()
+                    ? "none found any more"
+                    : holders.stream()
+                            .map(dev.tandem.LockNotAcquiredException.BlockingSession::describe)
+                            .collect(java.util.stream.Collectors.joining("; "));
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 
@@ -357,11 +542,8 @@ public final class Backfiller {
         long since = System.nanoTime();
         long lastWarn = 0;
         while (true) {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(query)) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
+            if (healthy(c, query)) {
+                return;
             }
             if (System.nanoTime() - lastWarn > Duration.ofMinutes(1).toNanos()) {
                 lastWarn = System.nanoTime();
@@ -375,21 +557,50 @@ public final class Backfiller {
         }
     }
 
+    /** The user's health query resolves names as raw SQL does: unqualified names in the default schema. */
+    private boolean healthy(Connection c, String query) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_catalog.set_config('search_path', "
+                    + Sql.literal(SessionSettings.userSearchPath(options.defaultSchema())) + ", true)");
+            boolean ok;
+            try (ResultSet rs = s.executeQuery(query)) {
+                ok = rs.next() && rs.getBoolean(1);
+            }
+            c.commit();
+            return ok;
+        } catch (SQLException | RuntimeException e) {
+            DdlRunner.rollbackQuietly(c);
+            throw e;
+        } finally {
+            DdlRunner.autocommitQuietly(c);
+        }
+    }
+
     private StepExecutionException failure(
-            Backfill step, BackfillSql sql, String @Nullable [] after, int size, SQLException e) {
+            Connection c, Backfill step, BackfillSql sql, String @Nullable [] after, int size, SQLException e) {
         String message = "Backfill step '" + step.id() + "' of plan '" + planId + "' failed on the batch of up to "
                 + size + " rows after key " + (after == null ? "(start)" : Arrays.toString(after)) + " of "
                 + sql.table().quoted() + ": SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
                 + ". Earlier batches are saved;"
                 + " fix the cause and run backfill again to resume from this batch."
-                + (SqlStates.timeout(e)
+                + (SqlStates.statementTimeout(e)
                         ? " Lower PostgresOptions batch sizes (now min " + options.minBatchSize()
                                 + ") or raise the batch statement timeout (now " + options.batchStatementTimeout()
                                 + ")."
                         : "")
-                + (SqlStates.lockFailure(e)
+                + (SqlStates.cancelled(e)
+                        ? " Another session cancelled the batch (pg_cancel_backend); nothing Tandem can tune."
+                        : "")
+                + (SqlStates.DEADLOCK.equals(SqlStates.of(e))
+                        ? " The batch kept losing deadlocks against application transactions that lock the same"
+                                + " rows in another order."
+                        : "")
+                + (SqlStates.LOCK_NOT_AVAILABLE.equals(SqlStates.of(e))
                         ? " Application transactions kept the rows locked longer than the batch lock timeout (now "
-                                + options.batchLockTimeout() + ")."
+                                + options.batchLockTimeout() + "). Sessions writing the table: "
+                                + rowLockHolders(c, sql)
+                                + "."
                         : "");
         return new StepExecutionException(
                 ErrorCode.BACKFILL_FAILED, planId, step.id().value(), "backfill", SqlStates.of(e), message, e);

@@ -41,6 +41,56 @@ record ConcurrentIndex(Identifier schema, Identifier name) {
         return Optional.of(new ConcurrentIndex(table.schema(), name));
     }
 
+    private static final Pattern REINDEX = Pattern.compile(
+            "^\\s*REINDEX\\s*(\\([^)]*\\)\\s*)?(INDEX|TABLE)\\s+CONCURRENTLY\\s", Pattern.CASE_INSENSITIVE);
+
+    /** {@return whether the statement is a {@code REINDEX ... CONCURRENTLY}} */
+    static boolean isConcurrentReindex(RenderedStatement statement) {
+        return REINDEX.matcher(statement.sql()).find();
+    }
+
+    /**
+     * Drops the INVALID {@code *_ccnew} / {@code *_ccold} indexes a failed concurrent reindex left on {@code table}.
+     *
+     * @return the dropped indexes, quoted
+     */
+    static java.util.List<String> dropReindexLeftovers(Connection c, TableName table) throws SQLException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.quote_ident(n.nspname) || '.' ||"
+                + " pg_catalog.quote_ident(x.relname) FROM pg_catalog.pg_index i"
+                + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+                + " WHERE i.indrelid = pg_catalog.to_regclass(?) AND NOT i.indisvalid"
+                + " AND x.relname ~ '_cc(new|old)[0-9]*$'")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String n : names) {
+                s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + n);
+            }
+        }
+        return names;
+    }
+
+    /** {@return whether the index exists, is valid, and belongs to {@code table}} */
+    boolean validOn(Connection c, TableName table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indisvalid AND i.indrelid = pg_catalog.to_regclass(?)"
+                + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ?")) {
+            ps.setString(1, table.quoted());
+            ps.setString(2, schema.value());
+            ps.setString(3, name.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     /** {@return whether the index exists and is INVALID} */
     boolean invalid(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT NOT i.indisvalid FROM pg_index i"

@@ -1,5 +1,7 @@
 package dev.tandem.postgres.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tandem.ErrorCode;
 import dev.tandem.LockNotAcquiredException;
 import dev.tandem.LockNotAcquiredException.BlockingSession;
@@ -53,6 +55,7 @@ public final class DdlRunner {
      * @throws SQLException when the connection fails
      */
     public void run(Connection c, SqlUnit unit) throws SQLException {
+        droppedLeftovers.clear();
         long start = System.nanoTime();
         long deadline = start + options.lockRetryDeadline().toNanos();
         List<BlockingSession> blockers = List.of();
@@ -91,7 +94,7 @@ public final class DdlRunner {
                     throw lockFailure(unit, attempt, (System.nanoTime() - start) / 1_000_000, blockers, last);
                 }
                 log.warn(
-                        "{} - {} {}: could not lock {} in {} mode within lock_timeout {} ms (attempt {}); retrying in {} ms. Holders: {}",
+                        "{} - {} {}: could not lock {} in {} mode within lock_timeout {} ms (attempt {}); retrying as soon as the holders end, at most in {} ms. Holders: {}",
                         planId,
                         unit.phaseName(),
                         unit.label(),
@@ -103,17 +106,47 @@ public final class DdlRunner {
                         attempt,
                         delay,
                         describe(blockers));
-                sleep(delay);
+                waitForHolders(c, unit, blockers, delay);
             }
         }
     }
 
+    /**
+     * Waits until the sessions that held the lock no longer hold it, or {@code maxMillis} passed. Watching
+     * {@code pg_locks} queues behind nobody, so the next attempt follows the holder's end within one poll instead of
+     * sleeping blindly; the jittered maximum still spreads out runners that keep meeting new holders.
+     */
+    private void waitForHolders(Connection c, SqlUnit unit, List<BlockingSession> holders, long maxMillis) {
+        long until = System.nanoTime() + maxMillis * 1_000_000;
+        if (holders.isEmpty() || unit.lockTable() == null) {
+            sleep(Math.min(maxMillis, POLL_MILLIS));
+            return;
+        }
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        for (BlockingSession b : holders) {
+            pids.add(b.pid());
+        }
+        while (System.nanoTime() < until) {
+            sleep(Math.max(1, Math.min(POLL_MILLIS, (until - System.nanoTime()) / 1_000_000)));
+            List<BlockingSession> now = inspect(c, unit);
+            if (now.stream().noneMatch(b -> pids.contains(b.pid()))) {
+                return;
+            }
+        }
+    }
+
+    /** How often a waiting runner looks at {@code pg_locks}. */
+    private static final long POLL_MILLIS = 50;
+
     private void runInTransaction(Connection c, SqlUnit unit) throws SQLException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            s.execute("SELECT set_config('lock_timeout', '"
-                    + options.lockTimeout().toMillis() + "ms', true)," + " set_config('statement_timeout', '"
-                    + options.statementTimeout().toMillis() + "ms', true)");
+            s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
+                    + options.lockTimeout().toMillis() + "ms', true)," + " pg_catalog.set_config('statement_timeout', '"
+                    + options.statementTimeout().toMillis() + "ms', true)"
+                    + (unit.searchPath() == null
+                            ? ""
+                            : ", pg_catalog.set_config('search_path', " + Sql.literal(unit.searchPath()) + ", true)"));
             for (RenderedStatement r : unit.statements()) {
                 s.execute(r.sql());
             }
@@ -124,21 +157,26 @@ public final class DdlRunner {
             rollbackQuietly(c);
             throw e;
         } finally {
-            c.setAutoCommit(true);
+            autocommitQuietly(c);
         }
     }
 
     private void runOutsideTransaction(Connection c, SqlUnit unit) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("SET lock_timeout = '" + options.lockTimeout().toMillis() + "ms'");
-            s.execute("SET statement_timeout = '" + options.statementTimeout().toMillis() + "ms'");
+            s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
+                    + options.lockTimeout().toMillis() + "ms', false),"
+                    + " pg_catalog.set_config('statement_timeout', '"
+                    + options.statementTimeout().toMillis()
+                    + "ms', false)"
+                    + (unit.searchPath() == null
+                            ? ""
+                            : ", pg_catalog.set_config('search_path', " + Sql.literal(unit.searchPath()) + ", false)"));
             try {
                 for (RenderedStatement r : unit.statements()) {
                     executeOutside(c, s, r);
                 }
             } finally {
-                s.execute("RESET lock_timeout");
-                s.execute("RESET statement_timeout");
+                SessionSettings.repinQuietly(c);
             }
             store.markDone(c, planId, unit.phaseName(), ids(unit));
         }
@@ -147,18 +185,31 @@ public final class DdlRunner {
     /** Runs one statement outside a transaction; a concurrent index build never leaves an INVALID index behind. */
     private void executeOutside(Connection c, Statement s, RenderedStatement r) throws SQLException {
         Optional<ConcurrentIndex> index = ConcurrentIndex.of(r);
-        if (index.isPresent() && index.get().dropIfInvalid(c)) {
-            // a leftover of an earlier failed build; dropping it waits like the build does, so it may time out too
-            log.warn(
-                    "{} - dropped the INVALID index {} left by an earlier attempt",
-                    planId,
-                    index.get().quoted());
+        if (index.isPresent()) {
+            if (index.get().validOn(c, requireNonNull(r.relation(), "relation"))) {
+                // an earlier run built it and stopped before it could mark the step done
+                log.info(
+                        "{} - the index {} exists and is valid: an earlier run built it; counting the step as done",
+                        planId,
+                        index.get().quoted());
+                return;
+            }
+            if (index.get().dropIfInvalid(c)) {
+                // a leftover of an earlier failed build; dropping it waits like the build does, so it may time out
+                log.warn(
+                        "{} - dropped the INVALID index {} left by an earlier attempt",
+                        planId,
+                        index.get().quoted());
+            }
         }
         try {
             s.execute(r.sql());
         } catch (SQLException e) {
             if (index.isPresent()) {
                 dropLeftover(c, index.get());
+            }
+            if (ConcurrentIndex.isConcurrentReindex(r) && r.relation() != null) {
+                dropReindexLeftovers(c, r.relation());
             }
             throw e;
         }
@@ -175,6 +226,7 @@ public final class DdlRunner {
     private void dropLeftover(Connection c, ConcurrentIndex index) {
         try {
             if (index.dropIfInvalid(c)) {
+                droppedLeftovers.add(index.quoted());
                 log.warn(
                         "{} - a failed concurrent build left the index {} INVALID; dropped it", planId, index.quoted());
             }
@@ -183,6 +235,21 @@ public final class DdlRunner {
             log.debug("{} - could not drop the INVALID index {} yet: {}", planId, index.quoted(), e.getMessage());
         }
     }
+
+    /** A failed {@code REINDEX ... CONCURRENTLY} leaves INVALID {@code *_ccnew} (or {@code *_ccold}) indexes. */
+    private void dropReindexLeftovers(Connection c, dev.tandem.plan.TableName table) {
+        try {
+            for (String name : ConcurrentIndex.dropReindexLeftovers(c, table)) {
+                droppedLeftovers.add(name);
+                log.warn("{} - a failed concurrent reindex left the index {} INVALID; dropped it", planId, name);
+            }
+        } catch (SQLException e) {
+            log.debug("{} - could not drop the leftovers of a failed reindex yet: {}", planId, e.getMessage());
+        }
+    }
+
+    /** INVALID indexes this runner dropped after a failure, for the failure's message. */
+    private final List<String> droppedLeftovers = new java.util.ArrayList<>();
 
     private ExecutionListener.Unit info(SqlUnit unit) {
         return new ExecutionListener.Unit(
@@ -250,10 +317,16 @@ public final class DdlRunner {
                 + "' failed: SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)
                 + (unit.transactional()
                         ? ". Nothing of this step was applied."
-                        : ". The step runs outside a transaction: statements before the failing one stay applied (an"
-                                + " INVALID index left by a failed concurrent build was dropped).")
-                + (SqlStates.timeout(e)
+                        : ". The step runs outside a transaction: statements before the failing one stay applied."
+                                + (droppedLeftovers.isEmpty()
+                                        ? ""
+                                        : " The INVALID index(es) the failure left behind were dropped: "
+                                                + String.join(", ", droppedLeftovers) + "."))
+                + (SqlStates.statementTimeout(e)
                         ? " Raise PostgresOptions.statementTimeout (now " + options.statementTimeout() + ")."
+                        : "")
+                + (SqlStates.cancelled(e)
+                        ? " Another session cancelled the statement (pg_cancel_backend); run the phase again."
                         : "")
                 + " First statement: " + cap(sql);
         return new StepExecutionException(
@@ -277,7 +350,27 @@ public final class DdlRunner {
         }
     }
 
-    static void rollbackQuietly(Connection c) {
+    /**
+     * Back to autocommit without letting a dead connection's error replace the failure that killed it.
+     *
+     * @param c the connection
+     */
+    public static void autocommitQuietly(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            log.debug("could not return to autocommit: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Rolls back, logging instead of throwing.
+     *
+     * @param c the connection
+     */
+    public static void rollbackQuietly(Connection c) {
         try {
             c.rollback();
         } catch (SQLException e) {

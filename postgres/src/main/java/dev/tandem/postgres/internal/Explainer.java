@@ -24,6 +24,22 @@ public final class Explainer {
      */
     public static PlanExplanation explain(
             MigrationPlan plan, PostgresRenderer renderer, Map<TableName, TableFacts> facts) {
+        return explain(plan, renderer, facts, Map.of());
+    }
+
+    /**
+     * {@return every statement of every phase with its lock, with notes on steps}
+     *
+     * @param plan the plan
+     * @param renderer its renderer
+     * @param facts catalog facts per qualified table of every sync rule
+     * @param notes per contract step id, a remark added to its statements (what a drop also drops, why it would fail)
+     */
+    public static PlanExplanation explain(
+            MigrationPlan plan,
+            PostgresRenderer renderer,
+            Map<TableName, TableFacts> facts,
+            Map<String, String> notes) {
         List<ExplainedStatement> out = new ArrayList<>();
         for (SqlUnit u : renderer.expandUnits(plan, facts)) {
             add(out, Section.EXPAND, u);
@@ -46,13 +62,50 @@ public final class Explainer {
                 out.add(statement(Section.VERIFY, d.id().value(), s, false));
             }
         }
-        for (SqlUnit u : renderer.contractUnits(plan)) {
-            add(out, Section.CONTRACT, u);
+        for (SqlUnit u : renderer.contractUnits(plan, facts)) {
+            add(out, Section.CONTRACT, noted(u, notes));
         }
         for (SqlUnit u : renderer.rollbackUnits(plan)) {
             add(out, Section.ROLLBACK, u);
         }
         return new PlanExplanation(plan.id(), plan.checksum(), out);
+    }
+
+    /** The unit with each note of one of its steps added to its DROP COLUMN statements. */
+    private static SqlUnit noted(SqlUnit u, Map<String, String> notes) {
+        List<String> mine = new ArrayList<>();
+        for (dev.tandem.plan.StepId id : u.steps()) {
+            String n = notes.get(id.value());
+            if (n != null) {
+                mine.add(id + ": " + n);
+            }
+        }
+        if (mine.isEmpty()) {
+            return u;
+        }
+        List<RenderedStatement> statements = new ArrayList<>();
+        for (RenderedStatement r : u.statements()) {
+            statements.add(
+                    r.sql().contains(" DROP COLUMN ")
+                            ? new RenderedStatement(
+                                    r.sql(),
+                                    r.lock(),
+                                    r.relation(),
+                                    r.rewrites(),
+                                    r.scans(),
+                                    (r.note().isEmpty() ? "" : r.note() + "; ") + String.join("; ", mine))
+                            : r);
+        }
+        return new SqlUnit(
+                u.phase(),
+                u.steps(),
+                statements,
+                u.transactional(),
+                u.lockTable(),
+                u.lockMode(),
+                u.rollback(),
+                u.searchPath(),
+                u.requires());
     }
 
     private static void add(List<ExplainedStatement> out, Section section, SqlUnit u) {

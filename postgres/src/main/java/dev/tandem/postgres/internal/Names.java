@@ -14,7 +14,10 @@ import java.util.HexFormat;
 public final class Names {
     private Names() {}
 
-    /** The custom setting the sync triggers read: {@code off} in backfill batches, {@code forward} in row-wise fixes. */
+    /**
+     * The custom setting the sync triggers read: {@code off} in backfill batches. It is honoured only for members of
+     * the table's owner role, who could drop the trigger anyway; every other writer's setting is ignored.
+     */
     public static final String SYNC_SETTING = "tandem.sync";
 
     static String hash(String planId, String stepId) {
@@ -35,6 +38,67 @@ public final class Names {
      */
     public static Identifier syncFunction(String planId, DualWrite rule) {
         return Identifier.of("sync_" + hash(planId, rule.id().value()));
+    }
+
+    /**
+     * {@return the name of the function that records a writer's unmapped value (in the state schema)}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier recordFunction(String planId, DualWrite rule) {
+        return Identifier.of("sync_" + hash(planId, rule.id().value()) + "_record");
+    }
+
+    /**
+     * {@return the name of the AFTER trigger function that finds unmapped writes (in the state schema)}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier noteFunction(String planId, DualWrite rule) {
+        return Identifier.of("sync_" + hash(planId, rule.id().value()) + "_note");
+    }
+
+    /**
+     * {@return the name of the AFTER INSERT trigger that records unmapped values}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier noteInsertTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_nti");
+    }
+
+    /**
+     * {@return the name of the AFTER UPDATE trigger that records unmapped values}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier noteUpdateTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_ntu");
+    }
+
+    /**
+     * {@return the name of the CHECK constraint rollback uses to restore a relaxed NOT NULL}
+     *
+     * @param planId plan id
+     * @param step the contract step that drops the column
+     */
+    public static Identifier notNullCheck(String planId, dev.tandem.plan.StepId step) {
+        return Identifier.of("tandem_nn_" + hash(planId, step.value()));
+    }
+
+    /**
+     * {@return the name of the index a rename by copy builds on the new column for one of the old column's}
+     *
+     * @param planId plan id
+     * @param rule the copying rule
+     * @param oldIndex the old column's index
+     */
+    public static Identifier carriedIndex(String planId, DualWrite rule, Identifier oldIndex) {
+        return Identifier.of("tandem_ix_" + hash(planId, rule.id().value() + '\0' + oldIndex.value()));
     }
 
     /**

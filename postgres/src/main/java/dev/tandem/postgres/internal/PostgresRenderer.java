@@ -14,10 +14,10 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
-import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.postgres.LockMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,14 +137,180 @@ public final class PostgresRenderer {
      */
     public List<SqlUnit> expandUnits(MigrationPlan plan, Map<TableName, TableFacts> facts) {
         List<SqlUnit> units = new ArrayList<>();
+        List<SqlUnit> syncs = new ArrayList<>();
         for (Step step : plan.steps(Phase.EXPAND)) {
             if (step instanceof Expand e) {
                 units.add(changeUnit(Phase.EXPAND, e.id(), e.change()));
             } else if (step instanceof DualWrite d) {
-                units.add(syncInstallUnit(d, facts(facts, d.table())));
+                syncs.add(syncInstallUnit(d, facts(facts, d.table())));
+            }
+        }
+        // A NOT NULL column without a default that contract drops: the new version's inserts leave it out (unless a
+        // backward mapping fills it from what the new version writes).
+        for (Step step : plan.steps(Phase.CONTRACT)) {
+            if (step instanceof Contract c && c.change() instanceof DropColumn d) {
+                TableFacts f = facts.get(qualify(d.table()));
+                ColumnFacts column = f == null ? null : f.column(d.column());
+                if (column != null && column.notNull() && !column.hasDefault() && !filledBackward(plan, d)) {
+                    units.add(relaxNotNullUnit(c, d));
+                }
+            }
+        }
+        units.addAll(syncs);
+        for (DualWrite rule : plan.dualWrites()) {
+            if (rule.copiesColumn()) {
+                units.addAll(carryUnits(rule, facts(facts, rule.table())));
             }
         }
         return units;
+    }
+
+    private boolean filledBackward(MigrationPlan plan, DropColumn d) {
+        for (DualWrite rule : plan.dualWrites()) {
+            if (qualify(rule.table()).equals(qualify(d.table()))
+                    && rule.backward().stream().anyMatch(m -> m.column().equals(d.column()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- copies
+
+    /**
+     * A rename by copy gives the new column what the old one has, in its safe form: the default (catalog-only), NOT
+     * NULL as a {@code CHECK ... NOT VALID} (new writes are checked at once; contract validates it and sets NOT NULL
+     * without a long lock), and each single-column index built concurrently (contract renames it to the old name and
+     * attaches the old unique constraint's name).
+     */
+    private List<SqlUnit> carryUnits(DualWrite rule, TableFacts facts) {
+        TableName t = qualify(rule.table());
+        Identifier old = rule.oldColumns().get(0);
+        Identifier copy = rule.newColumns().get(0);
+        ColumnFacts f = facts.column(old);
+        List<SqlUnit> out = new ArrayList<>();
+        if (f == null) {
+            return out;
+        }
+        List<RenderedStatement> body = new ArrayList<>();
+        String alter = "ALTER TABLE " + Sql.table(t);
+        if (f.defaultSql() != null && !f.defaultVolatile()) {
+            body.add(new RenderedStatement(
+                    alter + " ALTER COLUMN " + Sql.ident(copy) + " SET DEFAULT " + f.defaultSql(),
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t,
+                    false,
+                    false,
+                    "catalog-only: the old column's default; existing rows keep NULL until the backfill"));
+        }
+        if (f.notNull()) {
+            body.add(new RenderedStatement(
+                    alter + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(planId, rule.id())) + " CHECK ("
+                            + Sql.ident(copy) + " IS NOT NULL) NOT VALID",
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t,
+                    false,
+                    false,
+                    "catalog-only: new writes are checked; contract validates it and sets NOT NULL"));
+        }
+        if (!body.isEmpty()) {
+            out.add(locked(
+                    Phase.EXPAND,
+                    List.of(StepId.of(rule.id().value() + "/carry")),
+                    t,
+                    LockMode.ACCESS_EXCLUSIVE,
+                    body));
+        }
+        int n = 0;
+        for (IndexFacts i : facts.indexes()) {
+            if (!i.onlyOn(old) || i.primary()) {
+                continue;
+            }
+            n++;
+            String sql = "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
+                    + Sql.ident(Names.carriedIndex(planId, rule, i.name())) + " ON " + Sql.table(t) + " USING "
+                    + i.method() + " (" + Sql.ident(copy) + i.firstColumnOptions() + ")";
+            out.add(new SqlUnit(
+                    Phase.EXPAND,
+                    List.of(StepId.of(rule.id().value() + "/carry-index-" + n)),
+                    List.of(new RenderedStatement(
+                            sql,
+                            LockMode.SHARE_UPDATE_EXCLUSIVE,
+                            t,
+                            false,
+                            true,
+                            "the copy of " + i.name().quoted() + "; reads and writes go on while it builds")),
+                    false,
+                    t,
+                    LockMode.SHARE_UPDATE_EXCLUSIVE,
+                    false));
+        }
+        return out;
+    }
+
+    /** Contract, before the table's drop unit: validate the copy's NOT NULL check (a scan; reads and writes go on). */
+    private @Nullable SqlUnit validateCopyUnit(DualWrite rule, TableFacts facts) {
+        ColumnFacts f = facts.column(rule.oldColumns().get(0));
+        if (f == null || !f.notNull()) {
+            return null;
+        }
+        TableName t = qualify(rule.table());
+        // no step marker: validating drops nothing (rollback stays possible), and validating again costs nothing
+        return locked(
+                Phase.CONTRACT,
+                List.of(),
+                t,
+                LockMode.SHARE_UPDATE_EXCLUSIVE,
+                List.of(new RenderedStatement(
+                        "ALTER TABLE " + Sql.table(t) + " VALIDATE CONSTRAINT "
+                                + Sql.ident(Names.notNullCheck(planId, rule.id())),
+                        LockMode.SHARE_UPDATE_EXCLUSIVE,
+                        t,
+                        false,
+                        true,
+                        "scans the table; reads and writes go on")));
+    }
+
+    /** Contract, in the table's drop unit after the old column is gone: the copy takes over its names and NOT NULL. */
+    private List<RenderedStatement> takeOver(DualWrite rule, TableFacts facts) {
+        TableName t = qualify(rule.table());
+        Identifier old = rule.oldColumns().get(0);
+        Identifier copy = rule.newColumns().get(0);
+        ColumnFacts f = facts.column(old);
+        List<RenderedStatement> out = new ArrayList<>();
+        String alter = "ALTER TABLE " + Sql.table(t);
+        if (f != null && f.notNull()) {
+            out.add(new RenderedStatement(
+                    alter + " ALTER COLUMN " + Sql.ident(copy) + " SET NOT NULL",
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t,
+                    false,
+                    false,
+                    "no scan: the validated CHECK proves it"));
+            out.add(RenderedStatement.of(
+                    alter + " DROP CONSTRAINT IF EXISTS " + Sql.ident(Names.notNullCheck(planId, rule.id())),
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t));
+        }
+        String schema = Sql.ident(requireNonNull(t.schema(), "schema")) + '.';
+        for (IndexFacts i : facts.indexes()) {
+            if (!i.onlyOn(old) || i.primary()) {
+                continue;
+            }
+            out.add(RenderedStatement.of(
+                    "ALTER INDEX " + schema + Sql.ident(Names.carriedIndex(planId, rule, i.name())) + " RENAME TO "
+                            + Sql.ident(i.name()),
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t));
+            if (i.constraint() != null && i.unique()) {
+                out.add(RenderedStatement.of(
+                        alter + " ADD CONSTRAINT " + Sql.ident(i.constraint()) + " UNIQUE USING INDEX "
+                                + Sql.ident(i.name()),
+                        LockMode.ACCESS_EXCLUSIVE,
+                        t));
+            }
+        }
+        return out;
     }
 
     private TableFacts facts(Map<TableName, TableFacts> facts, TableName table) {
@@ -188,7 +354,8 @@ public final class PostgresRenderer {
                         + (f.finding().isEmpty() ? "" : "; lint: " + f.finding());
                 RenderedStatement s = new RenderedStatement(
                         c.statement().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note);
-                return new SqlUnit(phase, List.of(id), List.of(s), c.transactional(), f.relation(), f.lock(), false);
+                return new SqlUnit(phase, List.of(id), List.of(s), c.transactional(), f.relation(), f.lock(), false)
+                        .withSearchPath(rawSearchPath());
             }
         });
     }
@@ -224,362 +391,38 @@ public final class PostgresRenderer {
     }
 
     /**
-     * {@return the unit that installs a sync rule: it checks every expression against the table, creates the sync
-     * function and its two triggers, in one transaction under SHARE ROW EXCLUSIVE (writes wait, reads do not)}
+     * {@return the unit that installs a sync rule: it checks every expression against the table, creates the rule's
+     * functions and triggers, in one transaction under SHARE ROW EXCLUSIVE (writes wait, reads do not)}
      *
      * @param rule the sync rule
      * @param facts the table's facts
      */
     public SqlUnit syncInstallUnit(DualWrite rule, TableFacts facts) {
         TableName t = qualify(rule.table());
-        List<RenderedStatement> body = new ArrayList<>();
-        body.add(RenderedStatement.of(expressionCheck(rule, t), LockMode.ACCESS_SHARE, t));
-        body.add(RenderedStatement.unlocked(syncFunction(rule, facts)));
-        body.add(RenderedStatement.of(insertTrigger(rule, t), LockMode.SHARE_ROW_EXCLUSIVE, t));
-        body.add(RenderedStatement.of(updateTrigger(rule, t), LockMode.SHARE_ROW_EXCLUSIVE, t));
+        SyncTriggers sync = new SyncTriggers(planId, stateSchema, rule, withTable(facts, t));
+        List<RenderedStatement> body = new ArrayList<>(sync.install());
+        if (sync.records()) {
+            // writers' triggers call the recording function by name; its tables stay private
+            body.add(1, RenderedStatement.unlocked("GRANT USAGE ON SCHEMA " + Sql.ident(stateSchema) + " TO PUBLIC"));
+        }
         return locked(Phase.EXPAND, List.of(rule.id()), t, LockMode.SHARE_ROW_EXCLUSIVE, body);
     }
 
-    /**
-     * {@return a query that fails at parse time if any of the rule's expressions is invalid for the table, and reads
-     * no rows}
-     *
-     * @param rule the sync rule
-     * @param table the qualified table
-     */
-    public String expressionCheck(DualWrite rule, TableName table) {
-        List<String> exprs = new ArrayList<>();
-        for (ColumnMapping m : rule.forward()) {
-            exprs.add("(" + m.expression().sql() + ")");
-        }
-        for (ColumnMapping m : rule.backward()) {
-            exprs.add("(" + m.expression().sql() + ")");
-        }
-        if (rule.mappableWhen() != null) {
-            exprs.add("(" + rule.mappableWhen().sql() + ")::boolean");
-        }
-        return "SELECT " + String.join(", ", exprs) + " FROM " + Sql.table(table) + " WHERE false";
+    private static TableFacts withTable(TableFacts facts, TableName t) {
+        return facts.named(t);
     }
 
     /**
-     * {@return the pre-flight form of {@link #expressionCheck}: usable before expand, with the rule's new columns
-     * supplied as typed NULLs}
+     * {@return the rule's functions, as the sync unit creates them; for tests and docs}
      *
-     * @param rule the sync rule
-     * @param table the qualified table
-     * @param newColumnTypes the declared type of each new column
-     */
-    public String expressionPreflight(DualWrite rule, TableName table, Map<Identifier, String> newColumnTypes) {
-        String extra = rule.newColumns().stream()
-                .map(c -> "NULL::" + requireNonNull(newColumnTypes.get(c), "type of " + c) + " AS " + Sql.ident(c))
-                .collect(Collectors.joining(", "));
-        String check = expressionCheck(rule, table);
-        String from = " FROM " + Sql.table(table) + " WHERE false";
-        return check.substring(0, check.length() - from.length()) + " FROM (SELECT t.*, " + extra + " FROM "
-                + Sql.table(table) + " t) AS t WHERE false";
-    }
-
-    private String keyArray(TableFacts facts, String rowRef) {
-        if (!facts.hasKey()) {
-            return "ARRAY[" + rowRef + "ctid::text]";
-        }
-        return facts.key().stream()
-                .map(k -> rowRef + Sql.ident(k.name()) + "::text")
-                .collect(Collectors.joining(", ", "ARRAY[", "]"));
-    }
-
-    private static String valueText(List<Identifier> columns, String rowRef) {
-        return "left(concat_ws(', ', "
-                + columns.stream().map(c -> rowRef + Sql.ident(c) + "::text").collect(Collectors.joining(", "))
-                + "), 200)";
-    }
-
-    /**
-     * {@return the sync rule's trigger function}
-     *
-     * <p>It decides the direction by which side the writer changed, never by {@code search_path}; maps with the rule's
-     * expressions in a block that catches data exceptions (a value too long, a failed cast); and applies the unmapped
-     * policy. It is {@code SECURITY DEFINER} so that application roles need no rights on Tandem's unmapped table.
-     *
-     * @param rule the sync rule
+     * @param rule the rule
      * @param facts the table's facts
      */
-    public String syncFunction(DualWrite rule, TableFacts facts) {
-        TableName t = qualify(rule.table());
-        List<Identifier> olds = rule.oldColumns();
-        List<Identifier> news = rule.newColumns();
-        String fn = state(Names.syncFunction(planId, rule).value());
-        String unmapped = state("unmapped");
-        String key = keyArray(facts, "NEW.");
-        boolean record = rule.unmappedPolicy() == UnmappedPolicy.RECORD;
-
-        StringBuilder b = new StringBuilder();
-        b.append("CREATE OR REPLACE FUNCTION ").append(fn).append("() RETURNS trigger\n");
-        b.append("LANGUAGE plpgsql SECURITY DEFINER\n");
-        b.append("SET search_path = pg_catalog, ")
-                .append(Sql.ident(requireNonNull(t.schema(), "schema")))
-                .append(", pg_temp\n");
-        b.append("AS $tandem$\n");
-        b.append("#variable_conflict use_variable\n");
-        b.append("DECLARE\n");
-        for (Identifier c : olds) {
-            b.append("  ")
-                    .append(Sql.ident(c))
-                    .append(' ')
-                    .append(Sql.table(t))
-                    .append('.')
-                    .append(Sql.ident(c));
-            b.append("%TYPE := NEW.").append(Sql.ident(c)).append(";\n");
-        }
-        for (Identifier c : news) {
-            b.append("  ")
-                    .append(Sql.ident(c))
-                    .append(' ')
-                    .append(Sql.table(t))
-                    .append('.')
-                    .append(Sql.ident(c));
-            b.append("%TYPE := NEW.").append(Sql.ident(c)).append(";\n");
-        }
-        b.append("  _tandem_old_side boolean;\n");
-        b.append("  _tandem_new_side boolean;\n");
-        b.append("  _tandem_ok boolean := true;\n");
-        b.append("  _tandem_state text;\n");
-        b.append("  _tandem_reason text;\n");
-        b.append("BEGIN\n");
-        b.append("  IF TG_OP = 'INSERT' THEN\n");
-        b.append("    _tandem_old_side := ").append(anyNotNull(olds)).append(";\n");
-        b.append("    _tandem_new_side := ").append(anyNotNull(news)).append(";\n");
-        b.append("  ELSE\n");
-        b.append("    _tandem_old_side := ").append(changed(olds)).append(";\n");
-        b.append("    _tandem_new_side := ").append(changed(news)).append(";\n");
-        b.append("  END IF;\n");
-        b.append("  IF current_setting('")
-                .append(Names.SYNC_SETTING)
-                .append("', true) = 'forward' OR (_tandem_old_side AND NOT _tandem_new_side) THEN\n");
-        appendDirection(b, rule, t, unmapped, key, "forward", rule.forward(), olds, record);
-        if (rule.twoWay()) {
-            b.append("  ELSIF _tandem_new_side AND NOT _tandem_old_side THEN\n");
-            appendPrefill(b, rule, olds, news);
-            appendDirection(b, rule, t, unmapped, key, "backward", rule.backward(), news, record);
-        }
-        b.append("  END IF;\n");
-        b.append("  RETURN NEW;\n");
-        b.append("END\n");
-        b.append("$tandem$");
-        return b.toString();
-    }
-
-    /**
-     * A new-side write to a row the backfill has not reached yet (its new side still empty): map the row forward from
-     * its old side first and let the writer's changes win, so a partial write (only {@code city}) does not recompute the
-     * old side from mostly NULL values and lose what it held.
-     */
-    private static void appendPrefill(StringBuilder b, DualWrite rule, List<Identifier> olds, List<Identifier> news) {
-        b.append("    IF TG_OP = 'UPDATE' AND ")
-                .append(news.stream()
-                        .map(c -> "OLD." + Sql.ident(c) + " IS NULL")
-                        .collect(Collectors.joining(" AND ")))
-                .append(" AND (")
-                .append(olds.stream()
-                        .map(c -> "OLD." + Sql.ident(c) + " IS NOT NULL")
-                        .collect(Collectors.joining(" OR ")))
-                .append(") THEN\n");
-        b.append("      BEGIN\n");
-        String indent = "        ";
-        if (rule.mappableWhen() != null) {
-            b.append("        IF coalesce((").append(rule.mappableWhen().sql()).append(")::boolean, true) THEN\n");
-            indent = "          ";
-        }
-        for (ColumnMapping m : rule.forward()) {
-            String c = Sql.ident(m.column());
-            b.append(indent)
-                    .append("IF NEW.")
-                    .append(c)
-                    .append(" IS NOT DISTINCT FROM OLD.")
-                    .append(c)
-                    .append(" THEN ");
-            b.append(c).append(" := (").append(m.expression().sql()).append("); END IF;\n");
-        }
-        if (rule.mappableWhen() != null) {
-            b.append("        END IF;\n");
-        }
-        b.append("      EXCEPTION WHEN data_exception THEN\n");
-        for (Identifier c : news) {
-            b.append("        ")
-                    .append(Sql.ident(c))
-                    .append(" := NEW.")
-                    .append(Sql.ident(c))
-                    .append(";\n");
-        }
-        b.append("      END;\n");
-        for (Identifier c : news) {
-            b.append("      NEW.")
-                    .append(Sql.ident(c))
-                    .append(" := ")
-                    .append(Sql.ident(c))
-                    .append(";\n");
-        }
-        b.append("    END IF;\n");
-    }
-
-    /**
-     * One direction of the sync function: compute the other side into the local variables inside a block that catches
-     * data exceptions (and, forward, checks the plan's condition), then copy them into NEW or apply the unmapped policy.
-     */
-    private void appendDirection(
-            StringBuilder b,
-            DualWrite rule,
-            TableName t,
-            String unmapped,
-            String key,
-            String direction,
-            List<ColumnMapping> mappings,
-            List<Identifier> sources,
-            boolean record) {
-        b.append("    BEGIN\n");
-        if (direction.equals("forward") && rule.mappableWhen() != null) {
-            b.append("      _tandem_ok := coalesce((")
-                    .append(rule.mappableWhen().sql())
-                    .append(")::boolean, true);\n");
-            b.append("      IF NOT _tandem_ok THEN\n");
-            b.append("        _tandem_reason := 'the plan''s mappableWhen condition is false';\n");
-            b.append("      END IF;\n");
-        }
-        b.append("      IF _tandem_ok THEN\n");
-        for (ColumnMapping m : mappings) {
-            b.append("        ")
-                    .append(Sql.ident(m.column()))
-                    .append(" := (")
-                    .append(m.expression().sql())
-                    .append(");\n");
-        }
-        b.append("      END IF;\n");
-        b.append("    EXCEPTION WHEN data_exception THEN\n");
-        b.append("      _tandem_ok := false;\n");
-        b.append("      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;\n");
-        b.append("    END;\n");
-        b.append("    IF _tandem_ok THEN\n");
-        List<Identifier> targets = mappings.stream().map(ColumnMapping::column).collect(Collectors.toList());
-        for (Identifier c : targets) {
-            b.append("      NEW.")
-                    .append(Sql.ident(c))
-                    .append(" := ")
-                    .append(Sql.ident(c))
-                    .append(";\n");
-        }
-        if (record) {
-            appendClear(b, unmapped, rule, key);
-        }
-        b.append("    ELSE\n");
-        appendUnmapped(b, rule, t, unmapped, key, direction, targets, sources, record);
-        b.append("    END IF;\n");
-    }
-
-    private void appendClear(StringBuilder b, String unmapped, DualWrite rule, String key) {
-        b.append("      DELETE FROM ")
-                .append(unmapped)
-                .append(" WHERE plan_id = ")
-                .append(Sql.literal(planId))
-                .append(" AND step_id = ")
-                .append(Sql.literal(rule.id().value()))
-                .append(" AND row_key = ")
-                .append(key)
-                .append(";\n");
-    }
-
-    private void appendUnmapped(
-            StringBuilder b,
-            DualWrite rule,
-            TableName t,
-            String unmapped,
-            String key,
-            String direction,
-            List<Identifier> targets,
-            List<Identifier> sources,
-            boolean record) {
-        if (record) {
-            for (Identifier c : targets) {
-                b.append("      NEW.").append(Sql.ident(c)).append(" := NULL;\n");
-            }
-            b.append("      INSERT INTO ")
-                    .append(unmapped)
-                    .append(
-                            " (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n");
-            b.append("      VALUES (")
-                    .append(Sql.literal(planId))
-                    .append(", ")
-                    .append(Sql.literal(rule.id().value()))
-                    .append(", ")
-                    .append(Sql.literal(t.quoted()))
-                    .append(", ")
-                    .append(key)
-                    .append(", '")
-                    .append(direction)
-                    .append("', _tandem_state, _tandem_reason, ")
-                    .append(valueText(sources, "NEW."))
-                    .append(", now())\n");
-            b.append(
-                            "      ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate,")
-                    .append(" reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at;\n");
-        } else {
-            String message = "Tandem plan " + planId + " (" + rule.id() + "): cannot map " + direction + " the value %"
-                    + " of " + sources.stream().map(Identifier::quoted).collect(Collectors.joining(", ")) + " in "
-                    + t.quoted() + " row % to "
-                    + targets.stream().map(Identifier::quoted).collect(Collectors.joining(", "))
-                    + ": % [TANDEM-0500]";
-            b.append("      RAISE EXCEPTION ")
-                    .append(Sql.literal(message))
-                    .append(", ")
-                    .append(valueText(sources, "NEW."))
-                    .append(", ")
-                    .append(key)
-                    .append(", _tandem_reason\n");
-            b.append("        USING ERRCODE = coalesce(_tandem_state, '23514'),\n");
-            b.append("              HINT = ")
-                    .append(
-                            Sql.literal(
-                                    "The plan's unmapped-value policy is REJECT. Write a value the plan can map, or use UnmappedPolicy.RECORD to accept and record such values."))
-                    .append(";\n");
-        }
-    }
-
-    private static String anyNotNull(List<Identifier> columns) {
-        return columns.stream().map(c -> "NEW." + Sql.ident(c) + " IS NOT NULL").collect(Collectors.joining(" OR "));
-    }
-
-    private static String changed(List<Identifier> columns) {
-        return "ROW(" + columns.stream().map(c -> "NEW." + Sql.ident(c)).collect(Collectors.joining(", "))
-                + ") IS DISTINCT FROM ROW("
-                + columns.stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", ")) + ")";
-    }
-
-    private String syncEnabled() {
-        return "coalesce(current_setting('" + Names.SYNC_SETTING + "', true), '') <> 'off'";
-    }
-
-    private String insertTrigger(DualWrite rule, TableName t) {
-        return "CREATE TRIGGER " + Sql.ident(Names.insertTrigger(planId, rule)) + " BEFORE INSERT ON "
-                + Sql.table(t) + " FOR EACH ROW\n  WHEN (" + syncEnabled() + ")\n  EXECUTE FUNCTION "
-                + state(Names.syncFunction(planId, rule).value()) + "()";
-    }
-
-    private String updateTrigger(DualWrite rule, TableName t) {
-        List<Identifier> all = new ArrayList<>(rule.oldColumns());
-        all.addAll(rule.newColumns());
-        String oldChanged = "ROW("
-                + rule.oldColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
-                + ") IS DISTINCT FROM ROW("
-                + rule.oldColumns().stream().map(c -> "NEW." + Sql.ident(c)).collect(Collectors.joining(", ")) + ")";
-        String newChanged = "ROW("
-                + rule.newColumns().stream().map(c -> "OLD." + Sql.ident(c)).collect(Collectors.joining(", "))
-                + ") IS DISTINCT FROM ROW("
-                + rule.newColumns().stream().map(c -> "NEW." + Sql.ident(c)).collect(Collectors.joining(", ")) + ")";
-        // UPDATE OF + WHEN: writes that touch neither side never enter PL/pgSQL.
-        return "CREATE TRIGGER " + Sql.ident(Names.updateTrigger(planId, rule)) + " BEFORE UPDATE OF "
-                + Sql.idents(all) + " ON " + Sql.table(t) + " FOR EACH ROW\n  WHEN (" + syncEnabled() + " AND ("
-                + oldChanged + "\n    OR " + newChanged + "\n    OR current_setting('" + Names.SYNC_SETTING
-                + "', true) = 'forward'))\n  EXECUTE FUNCTION "
-                + state(Names.syncFunction(planId, rule).value()) + "()";
+    public List<String> syncFunctions(DualWrite rule, TableFacts facts) {
+        SyncTriggers sync = new SyncTriggers(planId, stateSchema, rule, withTable(facts, qualify(rule.table())));
+        return sync.records()
+                ? List.of(sync.syncFunction(), sync.noteFunction(), sync.recordFunction())
+                : List.of(sync.syncFunction());
     }
 
     // ---------------------------------------------------------------------------------------------------- key ranges
@@ -609,27 +452,38 @@ public final class PostgresRenderer {
         return new Range(upper, k + " > " + params(facts) + " AND " + upper);
     }
 
+    /** The predicate that selects one row by its key, binding each key value as text. */
+    private static String oneRow(TableFacts facts, String prefix) {
+        return keyTuple(facts, prefix) + " = " + params(facts);
+    }
+
     // Keys are selected as text so any key type round-trips through the cursor; the ORDER BY must name the table's
     // column (t."id"), or PostgreSQL would sort by the text output column of the same name.
     private static String maxKey(TableFacts facts) {
         String order = facts.key().stream()
                 .map(k -> "t." + Sql.ident(k.name()) + " DESC")
                 .collect(Collectors.joining(", "));
-        return "SELECT "
-                + facts.key().stream()
-                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
-                        .collect(Collectors.joining(", ")) + " FROM " + Sql.table(facts.table()) + " t ORDER BY "
-                + order + " LIMIT 1";
+        return "SELECT " + keyTexts(facts, "t.") + " FROM " + Sql.table(facts.table()) + " t ORDER BY " + order
+                + " LIMIT 1";
+    }
+
+    private static String keyTexts(TableFacts facts, String prefix) {
+        return facts.key().stream()
+                .map(k -> prefix + Sql.ident(k.name()) + "::text")
+                .collect(Collectors.joining(", "));
     }
 
     private static Range bounds(TableFacts facts) {
         Range r = range(facts, "t.");
-        String select = "SELECT "
-                + facts.key().stream()
-                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
-                        .collect(Collectors.joining(", ")) + " FROM " + Sql.table(facts.table()) + " t WHERE ";
+        String select = "SELECT " + keyTexts(facts, "t.") + " FROM " + Sql.table(facts.table()) + " t WHERE ";
         String tail = " ORDER BY " + keyList(facts, "t.") + " OFFSET ? LIMIT 1";
         return new Range(select + r.first() + tail, select + r.next() + tail);
+    }
+
+    private static Range counts(TableFacts facts) {
+        Range r = range(facts, "t.");
+        String select = "SELECT count(*) FROM " + Sql.table(facts.table()) + " t WHERE ";
+        return new Range(select + r.first(), select + r.next());
     }
 
     private static Range map(Range r, Function<String, String> f) {
@@ -637,7 +491,13 @@ public final class PostgresRenderer {
     }
 
     private static String allNull(List<Identifier> columns, String prefix) {
-        return columns.stream().map(c -> prefix + Sql.ident(c) + " IS NULL").collect(Collectors.joining(" AND "));
+        return SyncTriggers.allNull(columns, prefix);
+    }
+
+    private String keyArray(TableFacts facts, String rowRef) {
+        return facts.key().stream()
+                .map(k -> rowRef + Sql.ident(k.name()) + "::text")
+                .collect(Collectors.joining(", ", "ARRAY[", "]"));
     }
 
     private String unmappedExists(DualWrite rule, TableFacts facts, String rowRef) {
@@ -646,41 +506,73 @@ public final class PostgresRenderer {
                 + ")";
     }
 
-    private String recordRejected(DualWrite rule, TableFacts facts, String rangePredicate, boolean onlyUnfilled) {
+    /** Records the unfilled rows of a range that the plan's condition rejects and that are not recorded yet. */
+    private String recordRejected(DualWrite rule, TableFacts facts, String rangePredicate) {
         TableName t = facts.table();
         String cond = requireNonNull(rule.mappableWhen(), "mappableWhen").sql();
         return "INSERT INTO " + state("unmapped")
                 + " (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n"
                 + "SELECT " + Sql.literal(planId) + ", " + Sql.literal(rule.id().value()) + ", "
                 + Sql.literal(t.quoted()) + ", " + keyArray(facts, "t.") + ", 'forward', NULL, "
-                + "'the plan''s mappableWhen condition is false', " + valueText(rule.oldColumns(), "t.") + ", now()\n"
-                + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate
-                + (onlyUnfilled ? " AND " + allNull(rule.newColumns(), "t.") : "")
+                + "'the plan''s mappableWhen condition is false', "
+                + SyncTriggers.valueText(rule.oldColumns(), "t.") + ", now()\n"
+                + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate + " AND " + allNull(rule.newColumns(), "t.")
                 + " AND NOT coalesce((" + cond + ")::boolean, true)\n"
-                // Lock what is recorded: a writer fixing the row meanwhile then either waits and clears the committed
-                // record, or commits first and the re-checked row no longer qualifies. No stale record either way.
-                + "FOR UPDATE OF t\n"
                 + "ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING";
     }
 
-    private String recordError(DualWrite rule, TableFacts facts, String rangePredicate) {
+    /** Records one row (by key) as unmapped, binding: direction, sqlstate, reason, key... */
+    private String recordRow(DualWrite rule, TableFacts facts) {
         TableName t = facts.table();
         return "INSERT INTO " + state("unmapped")
                 + " (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)\n"
                 + "SELECT " + Sql.literal(planId) + ", " + Sql.literal(rule.id().value()) + ", "
-                + Sql.literal(t.quoted()) + ", " + keyArray(facts, "t.") + ", 'forward', ?, ?, "
-                + valueText(rule.oldColumns(), "t.") + ", now()\n"
-                + "FROM " + Sql.table(t) + " t WHERE " + rangePredicate + "\n"
-                + "FOR UPDATE OF t\n"
+                + Sql.literal(t.quoted()) + ", " + keyArray(facts, "t.") + ", d.direction, ?, ?,"
+                + " CASE d.direction WHEN 'forward' THEN " + SyncTriggers.valueText(rule.oldColumns(), "t.")
+                + " ELSE " + SyncTriggers.valueText(rule.newColumns(), "t.") + " END, now()\n"
+                + "FROM " + Sql.table(t) + " t, (SELECT ?::text AS direction) d WHERE " + oneRow(facts, "t.") + "\n"
                 + "ON CONFLICT (plan_id, step_id, row_key, direction) DO UPDATE SET sqlstate = EXCLUDED.sqlstate,"
                 + " reason = EXCLUDED.reason, value = EXCLUDED.value, recorded_at = EXCLUDED.recorded_at";
     }
 
     /**
+     * Per target column, a statement that evaluates its expression alone for one row (binding the key), so a failure
+     * can be pinned on a column: forward ones assign the column (in a savepoint the caller rolls back), so a value
+     * too long for it fails as it would in the backfill; backward ones only evaluate.
+     */
+    private List<BackfillSql.Probe> probes(DualWrite rule, TableFacts facts, boolean assign) {
+        List<BackfillSql.Probe> out = new ArrayList<>();
+        TableName t = facts.table();
+        String where = " FROM " + Sql.table(t) + " WHERE " + oneRow(facts, "");
+        for (ColumnMapping m : rule.forward()) {
+            String value = "SELECT (" + m.expression().sql() + ")::text" + where;
+            String sql = assign
+                    ? "UPDATE " + Sql.table(t) + " SET " + Sql.ident(m.column()) + " = ("
+                            + m.expression().sql() + ") WHERE " + oneRow(facts, "")
+                    : value;
+            out.add(new BackfillSql.Probe("forward", m.column(), columnType(facts, m.column()), sql, value));
+        }
+        if (!assign) {
+            for (ColumnMapping m : rule.backward()) {
+                String value = "SELECT (" + m.expression().sql() + ")::text" + where;
+                out.add(new BackfillSql.Probe("backward", m.column(), columnType(facts, m.column()), value, value));
+            }
+        }
+        return out;
+    }
+
+    private static String columnType(TableFacts facts, Identifier column) {
+        ColumnFacts c = facts.column(column);
+        return c == null ? "" : c.fullType();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- backfill
+
+    /**
      * {@return the backfill statements for a step}
      *
      * @param step the backfill step
-     * @param facts the table's facts; the table must have a primary key
+     * @param facts the table's facts, read after expand; the table must have a primary key
      */
     public BackfillSql backfill(Backfill step, TableFacts facts) {
         DualWrite rule = step.rule();
@@ -702,15 +594,10 @@ public final class PostgresRenderer {
                 p -> "UPDATE " + Sql.table(t) + " SET (" + targets + ") = ROW(" + values + ")\nWHERE " + p + " AND "
                         + unfilled + cond);
         Range rt = range(facts, "t.");
-        @Nullable
-        String recordFirst = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.first(), true);
-        @Nullable String recordNext = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.next(), true);
-        Identifier firstNew = rule.newColumns().get(0);
-        Range rowwise = map(
-                r,
-                p -> "UPDATE " + Sql.table(t) + " SET " + Sql.ident(firstNew) + " = " + Sql.ident(firstNew) + "\nWHERE "
-                        + p + " AND " + unfilled);
+        @Nullable String recordFirst = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.first());
+        @Nullable String recordNext = rule.mappableWhen() == null ? null : recordRejected(rule, facts, rt.next());
         Range bounds = bounds(facts);
+        Range counts = counts(facts);
         // A single integer key needs no bound query: the batch is the key span (lo, lo + size].
         @Nullable String nextKey = null;
         if (facts.key().size() == 1 && INTEGER_TYPES.contains(facts.key().get(0).type())) {
@@ -718,8 +605,16 @@ public final class PostgresRenderer {
             nextKey = "SELECT min(t." + Sql.ident(k) + ")::text FROM " + Sql.table(t) + " t WHERE t." + Sql.ident(k)
                     + " > ?::" + facts.key().get(0).type();
         }
-        String estimate = "SELECT greatest(reltuples, 0)::bigint, relpages FROM pg_class WHERE oid = "
-                + Sql.literal(Sql.table(t)) + "::regclass";
+        String estimate = "SELECT greatest(reltuples, 0)::bigint, relpages FROM pg_catalog.pg_class WHERE oid = "
+                + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass";
+        // Application triggers that the backfill's UPDATE of the new columns would fire (Tandem's own excluded).
+        String appTriggers = "SELECT tg.tgname, tg.tgenabled::text FROM pg_catalog.pg_trigger tg WHERE tg.tgrelid = "
+                + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND NOT tg.tgisinternal"
+                + " AND tg.tgname NOT LIKE 'tandem\\_sync\\_%' AND tg.tgenabled <> 'D'"
+                + " AND (tg.tgtype & 16) <> 0"
+                + " AND (tg.tgattr::int2[] = '{}' OR tg.tgattr::int2[] && ARRAY(SELECT a.attnum FROM"
+                + " pg_catalog.pg_attribute a WHERE a.attrelid = tg.tgrelid AND a.attname = ANY (?::text[]))::int2[])"
+                + " ORDER BY tg.tgname";
 
         List<RenderedStatement> explained = new ArrayList<>();
         explained.add(new RenderedStatement(
@@ -735,7 +630,9 @@ public final class PostgresRenderer {
                 null,
                 false,
                 false,
-                "per batch: each batch is its own transaction"));
+                "per batch, each its own transaction: the sync trigger skips the batch (honoured only for members of"
+                        + " the table's owner); with SET LOCAL session_replication_role = replica too when the"
+                        + " migrator may set it, so application triggers do not fire either"));
         if (nextKey == null) {
             explained.add(new RenderedStatement(
                     bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
@@ -758,11 +655,11 @@ public final class PostgresRenderer {
         if (recordNext != null) {
             explained.add(new RenderedStatement(
                     recordNext,
-                    LockMode.ROW_SHARE,
+                    LockMode.ACCESS_SHARE,
                     t,
                     false,
                     false,
-                    "per batch: records (and locks) the rows the plan cannot map; only unfilled rows are tested"));
+                    "per batch: records the rows the plan's condition rejects; only unfilled rows are tested"));
         }
         explained.add(new RenderedStatement(
                 "UPDATE " + state("backfills")
@@ -773,38 +670,42 @@ public final class PostgresRenderer {
                 false,
                 "per batch, same transaction: the resumable cursor"));
         explained.add(new RenderedStatement(
-                "SET LOCAL " + Names.SYNC_SETTING + " = 'forward'",
-                LockMode.NONE,
-                null,
-                false,
-                false,
-                "only for a batch whose fast path failed on a value: map row by row"));
-        explained.add(new RenderedStatement(
-                rowwise.next(),
-                LockMode.ROW_EXCLUSIVE,
+                recordRow(rule, facts),
+                LockMode.ACCESS_SHARE,
                 t,
                 false,
                 false,
-                "only for such a batch: the sync trigger maps each row and records what it cannot"));
+                "only for a batch that failed on a value (SQLState class 22): the batch is split in halves down to"
+                        + " the failing rows, each recorded with the column and the reason"));
         return new BackfillSql(
                 t,
                 facts.key().size(),
                 maxKey(facts),
                 bounds.first(),
                 bounds.next(),
+                counts.first(),
+                counts.next(),
                 update.first(),
                 update.next(),
                 recordFirst,
                 recordNext,
-                rowwise.first(),
-                rowwise.next(),
+                recordRow(rule, facts),
+                probes(rule, facts, true),
                 estimate,
                 nextKey,
+                appTriggers,
                 explained);
     }
 
+    // ---------------------------------------------------------------------------------------------------- verify
+
     /**
      * {@return the verification statements for a sync rule}
+     *
+     * <p>A row is consistent when dropping its old side loses nothing the plan carries: its new side is the forward
+     * mapping of its old side (it was last written on the old side, or backfilled), or, for a two-way rule, its old
+     * side is the backward mapping of its new side (it was last written on the new side). Rows recorded as unmapped
+     * are reported as such; a recorded row that is consistent now was fixed, and its record is removed.
      *
      * @param rule the sync rule
      * @param facts the table's facts, read after expand (the new columns exist)
@@ -814,71 +715,109 @@ public final class PostgresRenderer {
         if (!facts.hasKey()) {
             throw new IllegalStateException("verify needs a primary key on " + t.quoted());
         }
-        List<String> expected = new ArrayList<>();
-        for (ColumnMapping m : rule.forward()) {
-            String base = facts.baseType(m.column());
-            expected.add("(" + m.expression().sql() + ")" + (base == null ? "" : "::" + base));
+        String forwardMatches = "ROW(" + columnsOf(rule.newColumns(), "t.") + ") IS NOT DISTINCT FROM ROW("
+                + expressionsAs(rule.forward(), facts) + ")";
+        String consistent;
+        if (rule.twoWay()) {
+            List<Identifier> targets = new ArrayList<>();
+            for (ColumnMapping m : rule.backward()) {
+                targets.add(m.column());
+            }
+            String backwardMatches = "ROW(" + columnsOf(targets, "t.") + ") IS NOT DISTINCT FROM ROW("
+                    + expressionsAs(rule.backward(), facts) + ")";
+            // CASE keeps the order: the backward expressions run only for rows the forward ones do not explain
+            consistent = "CASE WHEN " + forwardMatches + " THEN true WHEN " + backwardMatches + " THEN true ELSE false"
+                    + " END";
+        } else {
+            consistent = "(" + forwardMatches + ")";
         }
-        String actualRow = "ROW(" + rule.newColumns().stream().map(Sql::ident).collect(Collectors.joining(", ")) + ")";
-        String expectedRow = "ROW(" + String.join(", ", expected) + ")";
-        String keyText = "concat_ws(',', "
-                + facts.key().stream()
-                        .map(k -> "t." + Sql.ident(k.name()) + "::text")
-                        .collect(Collectors.joining(", ")) + ")";
+        String keyText = "concat_ws(',', " + keyTexts(facts, "t.") + ")";
         Range rt = range(facts, "t.");
         Range check = map(
                 rt,
                 p -> "SELECT count(*), count(*) FILTER (WHERE bad), (array_agg(key_text) FILTER (WHERE bad))[1:20]\n"
                         + "FROM (SELECT " + keyText + " AS key_text,\n"
                         + "  CASE WHEN " + unmappedExists(rule, facts, "t.") + " THEN false\n"
-                        + "       ELSE " + actualRow + " IS DISTINCT FROM " + expectedRow + " END AS bad\n"
+                        + "       ELSE NOT " + consistent + " END AS bad\n"
                         + "  FROM " + Sql.table(t) + " t WHERE " + p + ") AS checked");
-        String recordFirst;
-        String recordNext;
-        if (rule.mappableWhen() != null) {
-            recordFirst = recordRejected(rule, facts, rt.first(), false);
-            recordNext = recordRejected(rule, facts, rt.next(), false);
-        } else {
-            recordFirst = "";
-            recordNext = "";
-        }
         String matchRow = facts.key().size() == 1
                 ? "t." + Sql.ident(facts.key().get(0).name()) + " = u.row_key[1]::"
                         + facts.key().get(0).type()
                 : keyTuple(facts, "t.") + " = (" + indexedKeys(facts) + ")";
+        Range fixed = map(
+                rt,
+                p -> "DELETE FROM " + state("unmapped") + " u USING " + Sql.table(t) + " t WHERE u.plan_id = "
+                        + Sql.literal(planId) + " AND u.step_id = "
+                        + Sql.literal(rule.id().value()) + " AND "
+                        + matchRow + " AND " + p + " AND " + consistent);
+        String recordFirst;
+        String recordNext;
+        if (rule.mappableWhen() != null) {
+            recordFirst = recordRejected(rule, facts, rt.first());
+            recordNext = recordRejected(rule, facts, rt.next());
+        } else {
+            recordFirst = "";
+            recordNext = "";
+        }
         String prune = "DELETE FROM " + state("unmapped") + " u WHERE u.plan_id = " + Sql.literal(planId)
                 + " AND u.step_id = " + Sql.literal(rule.id().value()) + " AND NOT EXISTS (SELECT 1 FROM "
                 + Sql.table(t) + " t WHERE " + matchRow + ")";
         Range bounds = bounds(facts);
+        Range counts = counts(facts);
         List<RenderedStatement> explained = new ArrayList<>();
         explained.add(new RenderedStatement(
                 prune, LockMode.ACCESS_SHARE, t, false, false, "once: forgets unmapped rows that were deleted"));
         explained.add(new RenderedStatement(
                 bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));
+        explained.add(new RenderedStatement(
+                fixed.next(),
+                LockMode.ACCESS_SHARE,
+                t,
+                false,
+                false,
+                "per batch: forgets unmapped records of rows that are consistent now (a writer fixed them)"));
         if (!recordNext.isEmpty()) {
             explained.add(new RenderedStatement(
                     recordNext,
-                    LockMode.ROW_SHARE,
+                    LockMode.ACCESS_SHARE,
                     t,
                     false,
                     false,
-                    "per batch: records (and locks) the rows the plan cannot map"));
+                    "per batch: records the unfilled rows the plan's condition rejects"));
         }
         explained.add(new RenderedStatement(
-                check.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: read-only comparison"));
+                check.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: read-only comparison, no row locks"));
         return new VerifySql(
                 facts.key().size(),
                 maxKey(facts),
                 bounds.first(),
                 bounds.next(),
+                counts.first(),
+                counts.next(),
+                fixed.first(),
+                fixed.next(),
                 recordFirst,
                 recordNext,
                 check.first(),
                 check.next(),
-                recordError(rule, facts, rt.first()),
-                recordError(rule, facts, rt.next()),
+                recordRow(rule, facts),
+                probes(rule, facts, false),
                 prune,
                 explained);
+    }
+
+    private static String columnsOf(List<Identifier> columns, String prefix) {
+        return columns.stream().map(c -> prefix + Sql.ident(c)).collect(Collectors.joining(", "));
+    }
+
+    /** The expressions cast to their target columns' base types: comparable without truncation. */
+    private static String expressionsAs(List<ColumnMapping> mappings, TableFacts facts) {
+        List<String> out = new ArrayList<>();
+        for (ColumnMapping m : mappings) {
+            String base = facts.baseType(m.column());
+            out.add("(" + m.expression().sql() + ")" + (base == null ? "" : "::" + base));
+        }
+        return String.join(", ", out);
     }
 
     private static String indexedKeys(TableFacts facts) {
@@ -892,21 +831,23 @@ public final class PostgresRenderer {
     // ---------------------------------------------------------------------------------------------------- contract
 
     /**
-     * {@return the contract phase's units: per table with sync rules or dropped columns, one transaction that drops the
-     * triggers and the columns together (so no write slips between them); then each raw contract step; then the sync
-     * functions}
+     * {@return the contract phase's units: per table with sync rules or dropped columns, one transaction that makes
+     * sure no value was recorded unmapped since the last verification, then drops the triggers and the columns
+     * together (so no write slips between them); then each raw contract step; then the sync functions}
      *
      * @param plan the plan
+     * @param facts catalog facts per qualified table, read before contract
      */
-    public List<SqlUnit> contractUnits(MigrationPlan plan) {
+    public List<SqlUnit> contractUnits(MigrationPlan plan, Map<TableName, TableFacts> facts) {
         Map<TableName, List<StepId>> steps = new LinkedHashMap<>();
         Map<TableName, List<RenderedStatement>> bodies = new LinkedHashMap<>();
+        Map<TableName, List<DualWrite>> rules = new LinkedHashMap<>();
         for (DualWrite rule : plan.dualWrites()) {
             TableName t = qualify(rule.table());
-            bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(dropTriggers(rule, t));
+            rules.computeIfAbsent(t, k -> new ArrayList<>()).add(rule);
+            bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(SyncTriggers.dropTriggers(planId, rule, t));
             steps.computeIfAbsent(t, k -> new ArrayList<>());
         }
-        List<SqlUnit> units = new ArrayList<>();
         List<SqlUnit> raw = new ArrayList<>();
         for (Step step : plan.steps(Phase.CONTRACT)) {
             Contract c = (Contract) step;
@@ -918,47 +859,73 @@ public final class PostgresRenderer {
                 raw.add(changeUnit(Phase.CONTRACT, c.id(), c.change()));
             }
         }
+        List<SqlUnit> units = new ArrayList<>();
         for (Map.Entry<TableName, List<RenderedStatement>> e : bodies.entrySet()) {
-            List<StepId> ids = steps.getOrDefault(e.getKey(), List.of());
-            units.add(locked(Phase.CONTRACT, ids, e.getKey(), LockMode.ACCESS_EXCLUSIVE, e.getValue()));
+            List<RenderedStatement> body = new ArrayList<>();
+            List<DualWrite> tableRules = rules.getOrDefault(e.getKey(), List.of());
+            TableFacts f = facts.get(e.getKey());
+            for (DualWrite r : tableRules) {
+                SqlUnit validate = r.copiesColumn() && f != null ? validateCopyUnit(r, f) : null;
+                if (validate != null) {
+                    units.add(validate);
+                }
+            }
+            if (!tableRules.isEmpty()) {
+                body.add(unmappedGuard(tableRules));
+            }
+            body.addAll(e.getValue());
+            for (DualWrite r : tableRules) {
+                if (r.copiesColumn() && f != null) {
+                    body.addAll(takeOver(r, f));
+                }
+            }
+            List<StepId> ids = new ArrayList<>(steps.getOrDefault(e.getKey(), List.of()));
+            if (ids.isEmpty()) {
+                for (DualWrite r : tableRules) {
+                    ids.add(r.id());
+                }
+            }
+            units.add(locked(Phase.CONTRACT, ids, e.getKey(), LockMode.ACCESS_EXCLUSIVE, body));
         }
         units.addAll(raw);
-        List<RenderedStatement> functions = dropFunctions(plan);
+        List<RenderedStatement> functions = new ArrayList<>();
+        for (DualWrite rule : plan.dualWrites()) {
+            functions.addAll(SyncTriggers.dropFunctions(planId, stateSchema, rule));
+        }
         if (!functions.isEmpty()) {
             units.add(new SqlUnit(Phase.CONTRACT, List.of(), functions, true, null, LockMode.NONE, false));
         }
         return units;
     }
 
-    private List<RenderedStatement> dropTriggers(DualWrite rule, TableName t) {
-        return List.of(
-                RenderedStatement.of(
-                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.insertTrigger(planId, rule)) + " ON "
-                                + Sql.table(t),
-                        LockMode.ACCESS_EXCLUSIVE,
-                        t),
-                RenderedStatement.of(
-                        "DROP TRIGGER IF EXISTS " + Sql.ident(Names.updateTrigger(planId, rule)) + " ON "
-                                + Sql.table(t),
-                        LockMode.ACCESS_EXCLUSIVE,
-                        t));
-    }
+    /** SQLState of the contract guard's refusal: a value was recorded unmapped after the last verification. */
+    public static final String GUARD_SQLSTATE = "TD420";
 
-    private List<RenderedStatement> dropFunctions(MigrationPlan plan) {
-        List<RenderedStatement> out = new ArrayList<>();
-        for (DualWrite rule : plan.dualWrites()) {
-            out.add(RenderedStatement.unlocked("DROP FUNCTION IF EXISTS "
-                    + state(Names.syncFunction(planId, rule).value()) + "()"));
-        }
-        return out;
+    /**
+     * Under the contract's ACCESS EXCLUSIVE lock no writer can add a value any more: refuse if one was recorded
+     * unmapped (forward) since the verification that let contract start.
+     */
+    private RenderedStatement unmappedGuard(List<DualWrite> rules) {
+        String ids = rules.stream().map(r -> Sql.literal(r.id().value())).collect(Collectors.joining(", "));
+        String body = "BEGIN\n  IF EXISTS (SELECT 1 FROM " + state("unmapped") + " WHERE plan_id = "
+                + Sql.literal(planId) + " AND step_id IN (" + ids + ") AND direction = 'forward') THEN\n"
+                + "    RAISE EXCEPTION 'values were recorded as unmapped after the verification' USING ERRCODE = '"
+                + GUARD_SQLSTATE + "';\n  END IF;\nEND\n";
+        return new RenderedStatement(
+                "DO " + Sql.dollarQuoted(body),
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                "under the table's lock: refuses if a value was recorded unmapped since the verification");
     }
 
     // ---------------------------------------------------------------------------------------------------- rollback
 
     /**
-     * {@return the rollback units, undoing expand in reverse: per table, one transaction that drops the sync triggers
-     * and every column the plan added; then each raw expand step's undo statement, last first; then the sync
-     * functions}
+     * {@return the rollback units, undoing expand in reverse: first each raw expand step's undo statement (last
+     * first), while the columns they may name still exist; then the NOT NULL constraints expand relaxed; then per
+     * table one transaction that drops the sync triggers and every column the plan added; then the sync functions}
      *
      * @param plan the plan
      */
@@ -968,7 +935,7 @@ public final class PostgresRenderer {
         List<SqlUnit> raw = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
             TableName t = qualify(rule.table());
-            bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(dropTriggers(rule, t));
+            bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(SyncTriggers.dropTriggers(planId, rule, t));
             steps.computeIfAbsent(t, k -> new ArrayList<>()).add(rule.id());
         }
         List<Step> expands = new ArrayList<>(plan.steps(Phase.EXPAND));
@@ -982,20 +949,24 @@ public final class PostgresRenderer {
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, a.column()));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(e.id());
             } else if (e.change() instanceof RawChange r && r.undo() != null) {
-                RawSqlLinter.Finding f = RawSqlLinter.lint(r.undo(), defaultSchema);
+                SqlStatement undo = requireNonNull(r.undo(), "undo");
+                RawSqlLinter.Finding f = RawSqlLinter.lint(undo, defaultSchema);
                 RenderedStatement s = new RenderedStatement(
-                        r.undo().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
+                        undo.sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
                 raw.add(new SqlUnit(
-                        Phase.EXPAND,
-                        List.of(e.id()),
-                        List.of(s),
-                        !requireNonNull(r.undo(), "undo").requiresNoTransaction(),
-                        f.relation(),
-                        f.lock(),
-                        true));
+                                Phase.EXPAND,
+                                List.of(e.id()),
+                                List.of(s),
+                                !undo.requiresNoTransaction(),
+                                f.relation(),
+                                f.lock(),
+                                true)
+                        .withSearchPath(rawSearchPath())
+                        .requiring(e.id()));
             }
         }
-        List<SqlUnit> units = new ArrayList<>();
+        List<SqlUnit> units = new ArrayList<>(raw);
+        units.addAll(restoreNotNull(plan));
         for (Map.Entry<TableName, List<RenderedStatement>> e : bodies.entrySet()) {
             units.add(locked(
                     Phase.EXPAND,
@@ -1005,12 +976,115 @@ public final class PostgresRenderer {
                     e.getValue(),
                     true));
         }
-        units.addAll(raw);
         // Tandem's own records of the plan (markers, cursors, unmapped values) are forgotten by the state store.
-        List<RenderedStatement> functions = dropFunctions(plan);
+        List<RenderedStatement> functions = new ArrayList<>();
+        for (DualWrite rule : plan.dualWrites()) {
+            functions.addAll(SyncTriggers.dropFunctions(planId, stateSchema, rule));
+        }
         if (!functions.isEmpty()) {
             units.add(new SqlUnit(Phase.EXPAND, List.of(), functions, true, null, LockMode.NONE, true));
         }
         return units;
+    }
+
+    /** {@return the search path of raw SQL: unqualified tables resolve in the default schema, as explain shows} */
+    public String rawSearchPath() {
+        return SessionSettings.userSearchPath(defaultSchema);
+    }
+
+    // ------------------------------------------------------------------------------------------- dropped NOT NULL
+
+    /**
+     * {@return the unit that lets the new version insert without a column the plan drops: {@code DROP NOT NULL}
+     * (catalog-only), for a dropped column that is NOT NULL and has no default}
+     *
+     * @param step the contract step that drops the column
+     * @param drop the drop
+     */
+    public SqlUnit relaxNotNullUnit(Contract step, DropColumn drop) {
+        TableName t = qualify(drop.table());
+        return locked(
+                Phase.EXPAND,
+                List.of(step.id()),
+                t,
+                LockMode.ACCESS_EXCLUSIVE,
+                List.of(new RenderedStatement(
+                        "ALTER TABLE " + Sql.table(t) + " ALTER COLUMN " + Sql.ident(drop.column()) + " DROP NOT NULL",
+                        LockMode.ACCESS_EXCLUSIVE,
+                        t,
+                        false,
+                        false,
+                        "catalog-only: the new version's inserts leave the column out until contract drops it")));
+    }
+
+    /**
+     * Rollback restores a relaxed NOT NULL without a long lock: a {@code CHECK (c IS NOT NULL) NOT VALID}, validated
+     * under SHARE UPDATE EXCLUSIVE (reads and writes go on), lets {@code SET NOT NULL} skip its scan.
+     */
+    private List<SqlUnit> restoreNotNull(MigrationPlan plan) {
+        List<SqlUnit> out = new ArrayList<>();
+        for (Step step : plan.steps(Phase.CONTRACT)) {
+            if (!(step instanceof Contract c) || !(c.change() instanceof DropColumn d)) {
+                continue;
+            }
+            TableName t = qualify(d.table());
+            String check = Sql.ident(Names.notNullCheck(planId, c.id()));
+            String column = Sql.ident(d.column());
+            String alter = "ALTER TABLE " + Sql.table(t);
+            out.add(locked(
+                            Phase.EXPAND,
+                            List.of(StepId.of(c.id().value() + "/restore-not-null-1")),
+                            t,
+                            LockMode.ACCESS_EXCLUSIVE,
+                            List.of(
+                                    RenderedStatement.of(
+                                            alter + " DROP CONSTRAINT IF EXISTS " + check,
+                                            LockMode.ACCESS_EXCLUSIVE,
+                                            t),
+                                    new RenderedStatement(
+                                            alter + " ADD CONSTRAINT " + check + " CHECK (" + column
+                                                    + " IS NOT NULL) NOT VALID",
+                                            LockMode.ACCESS_EXCLUSIVE,
+                                            t,
+                                            false,
+                                            false,
+                                            "catalog-only: new writes are checked from here on")),
+                            true)
+                    .requiring(c.id()));
+            out.add(locked(
+                            Phase.EXPAND,
+                            List.of(StepId.of(c.id().value() + "/restore-not-null-2")),
+                            t,
+                            LockMode.SHARE_UPDATE_EXCLUSIVE,
+                            List.of(new RenderedStatement(
+                                    alter + " VALIDATE CONSTRAINT " + check,
+                                    LockMode.SHARE_UPDATE_EXCLUSIVE,
+                                    t,
+                                    false,
+                                    true,
+                                    "scans the table; reads and writes go on")),
+                            true)
+                    .requiring(c.id()));
+            out.add(locked(
+                            Phase.EXPAND,
+                            List.of(StepId.of(c.id().value() + "/restore-not-null-3")),
+                            t,
+                            LockMode.ACCESS_EXCLUSIVE,
+                            List.of(
+                                    new RenderedStatement(
+                                            alter + " ALTER COLUMN " + column + " SET NOT NULL",
+                                            LockMode.ACCESS_EXCLUSIVE,
+                                            t,
+                                            false,
+                                            false,
+                                            "no scan: the validated CHECK proves it"),
+                                    RenderedStatement.of(
+                                            alter + " DROP CONSTRAINT IF EXISTS " + check,
+                                            LockMode.ACCESS_EXCLUSIVE,
+                                            t)),
+                            true)
+                    .requiring(c.id()));
+        }
+        return out;
     }
 }

@@ -57,6 +57,21 @@ public final class Sql {
     }
 
     /**
+     * {@return {@code body} in dollar quotes whose tag does not occur in it ({@code $tandem$}, or {@code $tandem1$},
+     * ...), so no identifier or expression inside can end the quoted text early}
+     *
+     * @param body a function body
+     */
+    public static String dollarQuoted(String body) {
+        String tag = "$tandem$";
+        for (int n = 1; body.contains(tag); n++) {
+            tag = "$tandem" + n + "$";
+        }
+        // newlines around the body: no part of it can run together with the tags
+        return tag + "\n" + body + (body.endsWith("\n") ? "" : "\n") + tag;
+    }
+
+    /**
      * {@return the identifiers quoted and joined with {@code ", "}}
      *
      * @param ids identifiers

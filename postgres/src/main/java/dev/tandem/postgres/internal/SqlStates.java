@@ -49,12 +49,31 @@ public final class SqlStates {
     }
 
     /**
-     * {@return whether the failure was a statement timeout}
+     * {@return whether the statement was cancelled: by {@code statement_timeout}, or by another session}
      *
      * @param e the exception
      */
     public static boolean timeout(SQLException e) {
         return QUERY_CANCELED.equals(of(e));
+    }
+
+    /**
+     * {@return whether {@code statement_timeout} cancelled the statement (not another session)}
+     *
+     * @param e the exception
+     */
+    public static boolean statementTimeout(SQLException e) {
+        return timeout(e) && !cancelled(e);
+    }
+
+    /**
+     * {@return whether another session cancelled the statement ({@code pg_cancel_backend}) or the client did}
+     *
+     * @param e the exception
+     */
+    public static boolean cancelled(SQLException e) {
+        // PostgreSQL uses one SQLState for both; only the message tells them apart ("due to user request")
+        return timeout(e) && String.valueOf(e.getMessage()).contains("user request");
     }
 
     /**
@@ -65,6 +84,21 @@ public final class SqlStates {
     public static boolean connectionLost(SQLException e) {
         String s = of(e);
         return s != null && (s.startsWith("08") || s.startsWith("57P"));
+    }
+
+    /**
+     * {@return the server's message alone: its first line, without the severity the driver puts in front
+     * ({@code ERROR: }) and without the hint and context lines that follow}
+     *
+     * @param e the exception
+     */
+    public static String serverMessage(SQLException e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        int newline = m.indexOf('\n');
+        if (newline >= 0) {
+            m = m.substring(0, newline).strip();
+        }
+        return m.replaceFirst("^\\p{Lu}+: ", "");
     }
 
     /**

@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param lockTable the table whose lock the unit waits for, or {@code null}
  * @param lockMode the lock it takes on that table
  * @param rollback whether the unit belongs to a rollback
+ * @param searchPath the {@code search_path} the statements run with instead of Tandem's pinned one (raw SQL resolves
+ *     unqualified tables in the default schema, as explain shows them), or {@code null}
+ * @param requires a step whose expand marker must exist for the unit to run (an undo runs only for what ran), or
+ *     {@code null}
  */
 public record SqlUnit(
         Phase phase,
@@ -27,7 +31,9 @@ public record SqlUnit(
         boolean transactional,
         @Nullable TableName lockTable,
         LockMode lockMode,
-        boolean rollback) {
+        boolean rollback,
+        @Nullable String searchPath,
+        @Nullable StepId requires) {
 
     /**
      * Copies the lists.
@@ -39,10 +45,52 @@ public record SqlUnit(
      * @param lockTable lock table
      * @param lockMode lock mode
      * @param rollback rollback
+     * @param searchPath search path, or null
+     * @param requires required expand step, or null
      */
     public SqlUnit {
         steps = List.copyOf(steps);
         statements = List.copyOf(statements);
+    }
+
+    /**
+     * A unit with Tandem's own search path that always runs.
+     *
+     * @param phase phase
+     * @param steps steps
+     * @param statements statements
+     * @param transactional transactional
+     * @param lockTable lock table
+     * @param lockMode lock mode
+     * @param rollback rollback
+     */
+    public SqlUnit(
+            Phase phase,
+            List<StepId> steps,
+            List<RenderedStatement> statements,
+            boolean transactional,
+            @Nullable TableName lockTable,
+            LockMode lockMode,
+            boolean rollback) {
+        this(phase, steps, statements, transactional, lockTable, lockMode, rollback, null, null);
+    }
+
+    /**
+     * {@return this unit, run with another search path}
+     *
+     * @param path the search path
+     */
+    public SqlUnit withSearchPath(String path) {
+        return new SqlUnit(phase, steps, statements, transactional, lockTable, lockMode, rollback, path, requires);
+    }
+
+    /**
+     * {@return this unit, run only if {@code step} is marked done in expand}
+     *
+     * @param step the step
+     */
+    public SqlUnit requiring(StepId step) {
+        return new SqlUnit(phase, steps, statements, transactional, lockTable, lockMode, rollback, searchPath, step);
     }
 
     /** {@return a label for messages: the first step's id, plus how many more} */

@@ -75,19 +75,59 @@ public final class StateStore {
         if (exists(c)) {
             return;
         }
-        // one transaction: another session sees all of the state tables or none
+        // One transaction: another session sees all of the state tables or none. Runners of different plans may
+        // create the schema at the same moment; a transaction-level advisory lock lets one of them do it, and the
+        // others find it done (CREATE ... IF NOT EXISTS alone races on the catalog's unique indexes).
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
-            for (String sql : ddl) {
-                s.execute(sql);
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?, ?)")) {
+                ps.setInt(1, AdvisoryLock.NAMESPACE);
+                ps.setInt(2, AdvisoryLock.key("\0state-schema\0" + schema.value()));
+                ps.execute();
+            }
+            if (!exists(c)) {
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+                revokeInheritedGrants(c);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            DdlRunner.rollbackQuietly(c);
             throw e;
         } finally {
-            c.setAutoCommit(auto);
+            if (auto) {
+                DdlRunner.autocommitQuietly(c);
+            }
+        }
+    }
+
+    /**
+     * Default privileges ({@code ALTER DEFAULT PRIVILEGES ... GRANT ... TO app}) may have granted application roles
+     * rights on the new state tables: take every grant away but the owner's. Tandem's state is written by Tandem, and by
+     * writers only through the per-rule recording functions.
+     */
+    private void revokeInheritedGrants(Connection c) throws SQLException {
+        List<String> revokes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE"
+                + " 'TABLE' END, pg_catalog.quote_ident(c.relname), CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE"
+                + " pg_catalog.quote_ident(r.rolname) END FROM pg_catalog.pg_class c"
+                + " CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) a"
+                + " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
+                + " WHERE c.relnamespace = pg_catalog.to_regnamespace(?) AND a.grantee <> c.relowner")) {
+            ps.setString(1, Sql.ident(schema));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    revokes.add("REVOKE ALL ON " + rs.getString(1) + " " + Sql.ident(schema) + "." + rs.getString(2)
+                            + " FROM " + rs.getString(3));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String r : revokes) {
+                s.execute(r);
+            }
         }
     }
 
@@ -152,6 +192,12 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public void start(
+            Connection c, String planId, String checksum, String description, String canonicalForm, PlanState state)
+            throws SQLException {
+        inTransaction(c, () -> insertPlan(c, planId, checksum, description, canonicalForm, state));
+    }
+
+    private void insertPlan(
             Connection c, String planId, String checksum, String description, String canonicalForm, PlanState state)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("plans")
@@ -480,6 +526,63 @@ public final class StateStore {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /**
+     * {@return how many values of the plan are recorded as unmapped in one direction}
+     *
+     * @param c the connection
+     * @param planId the plan's id
+     * @param direction {@code forward} or {@code backward}
+     * @throws SQLException on failure
+     */
+    public long unmappedCount(Connection c, String planId, String direction) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM " + t("unmapped") + " WHERE plan_id = ? AND direction = ?")) {
+            ps.setString(1, planId);
+            ps.setString(2, direction);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Forgets the plan's progress and marks it rolled back, in one transaction.
+     *
+     * @param c the connection, autocommit
+     * @param planId the plan's id
+     * @throws SQLException on failure
+     */
+    public void finishRollback(Connection c, String planId) throws SQLException {
+        inTransaction(c, () -> {
+            forgetProgress(c, planId);
+            setState(c, planId, PlanState.ROLLED_BACK);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Connection c, Work work) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        if (!auto) {
+            work.run();
+            return;
+        }
+        c.setAutoCommit(false);
+        try {
+            work.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            DdlRunner.rollbackQuietly(c);
+            throw e;
+        } finally {
+            DdlRunner.autocommitQuietly(c);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tandem.postgres.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.tandem.plan.DualWrite;
 import dev.tandem.postgres.PostgresOptions;
 import java.sql.Array;
@@ -16,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compares every row's new columns with what the forward mappings give for its old ones, in key-range batches.
- * Rows already recorded as unmapped are skipped; rows the plan's condition rejects are recorded. A batch whose
- * comparison fails on a value (the forward expression itself errors) is split in halves down to the failing rows,
- * which are then recorded as unmapped with the database's error.
+ * Rows recorded as unmapped are reported as such, and their records removed once the row is consistent again (a
+ * writer fixed it); unfilled rows the plan's condition rejects are recorded. A batch whose comparison fails on a
+ * value (an expression itself errors) is split in halves down to the failing rows, which are recorded as unmapped
+ * with the failing column and the database's error. Verification takes no row locks.
  */
 public final class Verifier {
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
@@ -57,12 +60,13 @@ public final class Verifier {
      */
     public Result run(Connection c, DualWrite rule, VerifySql sql) throws SQLException {
         try (Statement s = c.createStatement()) {
-            // recording unmapped rows locks them: never wait on an application's row lock for long
-            s.execute("SET lock_timeout = '" + options.batchLockTimeout().toMillis() + "ms'");
+            // reads take ACCESS SHARE only; never queue for long behind someone else's ACCESS EXCLUSIVE request
+            s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
+                    + options.batchLockTimeout().toMillis() + "ms', false)");
             try {
                 return check(c, rule, sql, s);
             } finally {
-                s.execute("RESET lock_timeout");
+                SessionSettings.repinQuietly(c);
             }
         }
     }
@@ -82,7 +86,7 @@ public final class Verifier {
                     c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, options.verifyBatchSize() - 1);
             boolean last = hi == null;
             String[] end = hi == null ? upper : hi;
-            long[] counts = check(c, sql, lo, end, options.verifyBatchSize(), sample, rule);
+            long[] counts = check(c, sql, lo, end, sample, rule);
             checked += counts[0];
             inconsistent += counts[1];
             if (last) {
@@ -94,16 +98,12 @@ public final class Verifier {
         return new Result(checked, inconsistent, sample);
     }
 
+    /** One range: forget records of fixed rows, record rejected rows, compare. Splits the range on a value error. */
     private long[] check(
-            Connection c,
-            VerifySql sql,
-            String @Nullable [] lo,
-            String[] hi,
-            int size,
-            List<String> sample,
-            DualWrite rule)
+            Connection c, VerifySql sql, String @Nullable [] lo, String[] hi, List<String> sample, DualWrite rule)
             throws SQLException {
         try {
+            Backfiller.update(c, lo == null ? sql.fixedFirst() : sql.fixedNext(), lo, hi);
             String record = lo == null ? sql.recordFirst() : sql.recordNext();
             if (!record.isEmpty()) {
                 Backfiller.update(c, record, lo, hi);
@@ -129,36 +129,24 @@ public final class Verifier {
             if (!SqlStates.dataException(e)) {
                 throw e;
             }
-            if (size <= 1) {
-                recordError(c, sql, lo, hi, e);
-                return new long[] {1, 0};
+            // An expression itself fails on a row (a failed cast): split the range in halves down to such rows.
+            long n = Backfiller.count(c, lo == null ? sql.countFirst() : sql.countNext(), lo, hi);
+            if (n <= 1) {
+                if (n == 1) {
+                    String[] key = requireNonNull(
+                            Backfiller.bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, 0), "key");
+                    RowDiagnosis.Failure f = RowDiagnosis.diagnose(c, sql.probes(), key, false, e);
+                    RowDiagnosis.record(c, sql.recordRow(), key, f);
+                    log.debug("{} - row {} cannot be mapped: {}", planId, String.join(",", key), f.reason());
+                }
+                return new long[] {n, 0};
             }
-            // Split the range in halves to find the rows whose forward mapping fails.
-            int half = size / 2;
-            String[] mid = Backfiller.bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, half - 1);
-            if (mid == null || java.util.Arrays.equals(mid, hi)) {
-                recordError(c, sql, lo, hi, e);
-                return new long[] {size, 0};
-            }
-            long[] a = check(c, sql, lo, mid, half, sample, rule);
-            long[] b = check(c, sql, mid, hi, size - half, sample, rule);
+            String[] mid = requireNonNull(
+                    Backfiller.bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, (int) (n / 2) - 1),
+                    "mid");
+            long[] a = check(c, sql, lo, mid, sample, rule);
+            long[] b = check(c, sql, mid, hi, sample, rule);
             return new long[] {a[0] + b[0], a[1] + b[1]};
-        }
-    }
-
-    private void recordError(Connection c, VerifySql sql, String @Nullable [] lo, String[] hi, SQLException e)
-            throws SQLException {
-        log.debug(
-                "{} - forward mapping fails for keys ({}, {}]: {}",
-                planId,
-                lo == null ? "start" : String.join(",", lo),
-                String.join(",", hi),
-                e.getMessage());
-        try (PreparedStatement ps = c.prepareStatement(lo == null ? sql.recordErrorFirst() : sql.recordErrorNext())) {
-            ps.setString(1, SqlStates.of(e));
-            ps.setString(2, String.valueOf(e.getMessage()));
-            Backfiller.bind(ps, 3, lo, hi);
-            ps.executeUpdate();
         }
     }
 }

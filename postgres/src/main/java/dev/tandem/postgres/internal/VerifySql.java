@@ -10,12 +10,17 @@ import java.util.List;
  * @param maxKey selects the largest key (as text)
  * @param boundFirst finds the key {@code n} rows into the range, binding: upper..., offset
  * @param boundNext the same after a lower bound, binding: lower..., upper..., offset
- * @param recordFirst records rows the plan's condition rejects that are not yet recorded (no-op without a condition)
+ * @param countFirst counts the rows of a range, binding: upper...
+ * @param countNext the same after a lower bound
+ * @param fixedFirst deletes the unmapped records of rows in the range that are consistent now
+ * @param fixedNext the same after a lower bound
+ * @param recordFirst records unfilled rows the plan's condition rejects that are not yet recorded (empty without a
+ *     condition)
  * @param recordNext the same after a lower bound
  * @param checkFirst counts rows checked and inconsistent, and returns up to 20 inconsistent keys
  * @param checkNext the same after a lower bound
- * @param recordErrorFirst records every row of a range as unmapped, binding: sqlstate, reason, upper...
- * @param recordErrorNext the same after a lower bound, binding: sqlstate, reason, lower..., upper...
+ * @param recordRow records one row as unmapped, binding: sqlstate, reason, direction, key...
+ * @param probes per mapping, a query that evaluates it alone for one row (binding: key...)
  * @param pruneUnmapped deletes unmapped records whose row no longer exists
  * @param explained the statements for explain output, in order
  */
@@ -24,32 +29,41 @@ public record VerifySql(
         String maxKey,
         String boundFirst,
         String boundNext,
+        String countFirst,
+        String countNext,
+        String fixedFirst,
+        String fixedNext,
         String recordFirst,
         String recordNext,
         String checkFirst,
         String checkNext,
-        String recordErrorFirst,
-        String recordErrorNext,
+        String recordRow,
+        List<BackfillSql.Probe> probes,
         String pruneUnmapped,
         List<RenderedStatement> explained) {
 
     /**
-     * Copies the list.
+     * Copies the lists.
      *
      * @param keyColumns key columns
      * @param maxKey max key query
      * @param boundFirst first bound
      * @param boundNext next bound
+     * @param countFirst first count
+     * @param countNext next count
+     * @param fixedFirst first fixed-record delete
+     * @param fixedNext next fixed-record delete
      * @param recordFirst first record
      * @param recordNext next record
      * @param checkFirst first check
      * @param checkNext next check
-     * @param recordErrorFirst first error record
-     * @param recordErrorNext next error record
+     * @param recordRow single-row record
+     * @param probes per-mapping probes
      * @param pruneUnmapped prune statement
      * @param explained explained statements
      */
     public VerifySql {
+        probes = List.copyOf(probes);
         explained = List.copyOf(explained);
     }
 }

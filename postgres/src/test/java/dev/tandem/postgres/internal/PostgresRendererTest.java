@@ -32,7 +32,7 @@ class PostgresRendererTest {
     static final TableName CUSTOMERS = new TableName(PUBLIC, Identifier.of("customers"));
 
     static TableFacts customers() {
-        return new TableFacts(
+        return TableFacts.ofTypes(
                 CUSTOMERS,
                 List.of(new KeyColumn(Identifier.of("id"), "integer")),
                 Map.of(
@@ -69,9 +69,40 @@ class PostgresRendererTest {
     void syncFunction_rejectPolicy_raisesInsteadOfRecording() throws IOException {
         MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.REJECT);
         PostgresRenderer renderer = new PostgresRenderer(plan.id(), Identifier.of("tandem"), PUBLIC);
-        String fn = renderer.syncFunction(plan.dualWrites().get(0), customers());
+        List<String> functions = renderer.syncFunctions(plan.dualWrites().get(0), customers());
+        assertThat(functions).hasSize(1); // REJECT needs no recording function
+        String fn = functions.get(0);
         assertGolden("address-split-reject-function", fn + ";\n");
-        assertThat(fn).contains("RAISE EXCEPTION").doesNotContain("INSERT INTO");
+        assertThat(fn)
+                .contains("RAISE EXCEPTION")
+                .contains("SECURITY INVOKER")
+                .contains("SET search_path = pg_catalog, pg_temp")
+                .doesNotContain("INSERT INTO")
+                .doesNotContain("SECURITY DEFINER");
+    }
+
+    @Test
+    void recordPolicy_onlyTheRecordingFunctionRunsWithTheMigratorsRights() {
+        MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.RECORD);
+        PostgresRenderer renderer = new PostgresRenderer(plan.id(), Identifier.of("tandem"), PUBLIC);
+        List<String> functions = renderer.syncFunctions(plan.dualWrites().get(0), customers());
+        assertThat(functions).hasSize(3);
+        assertThat(functions.get(0)).contains("SECURITY INVOKER").doesNotContain("tandem\".\"unmapped\"");
+        assertThat(functions.get(1)).contains("SECURITY INVOKER").contains("PERFORM \"tandem\".");
+        assertThat(functions.get(2))
+                .contains("SECURITY DEFINER")
+                .contains("SET search_path = pg_catalog, pg_temp")
+                .contains("pg_xact_status")
+                // it evaluates no expression of the plan
+                .doesNotContain("split_part");
+    }
+
+    @Test
+    void dollarQuoting_neverEndsEarly_whateverTheIdentifier() {
+        String body = "x $tandem$ y $tandem1$ z";
+        String quoted = Sql.dollarQuoted(body);
+        assertThat(quoted).startsWith("$tandem2$\n").endsWith("\n$tandem2$");
+        assertThat(Sql.dollarQuoted("plain")).isEqualTo("$tandem$\nplain\n$tandem$");
     }
 
     @Test
@@ -80,7 +111,7 @@ class PostgresRendererTest {
         MigrationPlan plan = MigrationPlan.named("lines")
                 .renameColumnByCopy(TableName.of("Order Lines"), "qty", "quantity", ColumnType.INTEGER)
                 .build();
-        TableFacts facts = new TableFacts(
+        TableFacts facts = TableFacts.ofTypes(
                 t,
                 List.of(new KeyColumn(Identifier.of("order_id"), "uuid"), new KeyColumn(Identifier.of("line"), "text")),
                 Map.of(Identifier.of("qty"), "integer", Identifier.of("quantity"), "integer"));
@@ -95,7 +126,7 @@ class PostgresRendererTest {
                                 sql.boundNext(),
                                 sql.updateFirst(),
                                 sql.updateNext(),
-                                sql.rowwiseNext())
+                                sql.recordRow())
                         + ";\n");
         assertThat(sql.updateNext()).contains("(\"order_id\", \"line\") > (?::uuid, ?::text)");
         assertThat(sql.updateNext()).doesNotContain("LIMIT").doesNotContain("OFFSET");
@@ -113,7 +144,7 @@ class PostgresRendererTest {
         assertThat(expand.get(0).sql()).isEqualTo("LOCK TABLE ONLY \"public\".\"customers\" IN ACCESS EXCLUSIVE MODE");
         assertThat(expand)
                 .filteredOn(s -> s.sql().startsWith("CREATE TRIGGER"))
-                .hasSize(2)
+                .hasSize(4)
                 .allSatisfy(s -> assertThat(s.lockMode()).isEqualTo(LockMode.SHARE_ROW_EXCLUSIVE));
         assertThat(e.statements())
                 .filteredOn(s -> s.section() == ExplainedStatement.Section.BACKFILL)
