@@ -3,10 +3,13 @@ package dev.tandem.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.MigrationPlan;
+import dev.tandem.postgres.PlanState;
+import dev.tandem.postgres.PlanStatus;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The samples of concepts.md that need no database: how a plan compiles to steps, and its checksum. */
+/** The samples of concepts.md that need no database: how a plan compiles to steps, its checksum, which versions run. */
 class ConceptsTest {
 
     static final String PAGE = "concepts.md";
@@ -21,6 +24,22 @@ class ConceptsTest {
         // end::steps[]
         DocOutputs.check(PAGE, "steps", steps);
         assertThat(plan.steps()).hasSize(7);
+    }
+
+    @Test
+    void versions_everyState_saysWhichVersionMayRun() {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-13s %-12s %s%n", "state", "old version",
+                "new version"));
+        for (PlanState state : PlanState.values()) {
+            PlanStatus status = new PlanStatus("p", "c", state, null, 0, -1, 0, null, null);
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-13s %-12s %s%n",
+                    state,
+                    status.oldVersionMayRun() ? "may run" : "-",
+                    status.newVersionMayRun() ? "may run" : "-"));
+        }
+        DocOutputs.check(PAGE, "versions", table.toString().strip());
     }
 
     @Test

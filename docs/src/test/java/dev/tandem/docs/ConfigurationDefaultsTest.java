@@ -50,7 +50,12 @@ class ConfigurationDefaultsTest {
             new Row("withProgressLogInterval", "10 s", PostgresOptions::progressLogInterval, Duration.ofSeconds(10)),
             new Row("withVerifyBatchSize", "10,000", PostgresOptions::verifyBatchSize, 10_000),
             new Row("withApplicationName", "`tandem`", PostgresOptions::applicationName, "tandem"),
-            new Row("withListener", "none", o -> o.listener() == dev.tandem.postgres.ExecutionListener.NONE, true));
+            new Row("withListener", "none", o -> o.listener() == dev.tandem.postgres.ExecutionListener.NONE, true),
+            new Row(
+                    "withBackfillFiringTriggers",
+                    "`false` (skip them)",
+                    PostgresOptions::backfillFiresTriggers,
+                    false));
 
     @Test
     void settingsTable_everyDefault_isTheRealOne() {

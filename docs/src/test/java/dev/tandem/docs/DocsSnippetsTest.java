@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the pages and the code together, without a database: every {@code <!-- include: File#tag -->} block equals its
- * tagged region, every region is shown somewhere, every output block is checked by a test, and links resolve.
+ * tagged region (in the pages and in the repository's README, whose Java block must be such an include), every region
+ * is shown somewhere, every output block is checked by a test, and links resolve.
  *
  * <p>{@code mvn -pl docs test -Dtest=DocsSnippetsTest -Ddocs.update=true} rewrites the included blocks from the
  * samples instead of failing; {@code mvn -pl docs verify -Ddocs.update=true} also rewrites the output blocks from
@@ -35,11 +36,10 @@ class DocsSnippetsTest {
     @Test
     void includes_everyBlock_equalsItsTaggedRegion() {
         List<String> problems = new ArrayList<>();
-        for (Path page : Snippets.pages()) {
+        for (Path page : Snippets.pagesAndReadme()) {
             String text = Snippets.read(page);
             String updated = text;
-            List<Snippets.Block> blocks =
-                    Snippets.blocks(text, page.getFileName().toString());
+            List<Snippets.Block> blocks = Snippets.blocks(text, Snippets.name(page));
             // Bottom-up, so that replacing a block keeps the line numbers of the ones above valid.
             for (int i = blocks.size() - 1; i >= 0; i--) {
                 Snippets.Block b = blocks.get(i);
@@ -76,9 +76,8 @@ class DocsSnippetsTest {
     @Test
     void samples_everyTaggedRegion_isShownInAPage() {
         Set<String> shown = new LinkedHashSet<>();
-        for (Path page : Snippets.pages()) {
-            for (Snippets.Block b :
-                    Snippets.blocks(Snippets.read(page), page.getFileName().toString())) {
+        for (Path page : Snippets.pagesAndReadme()) {
+            for (Snippets.Block b : Snippets.blocks(Snippets.read(page), Snippets.name(page))) {
                 if (b.kind().equals("include")) {
                     shown.add(Snippets.resolve(b.target()).getFileName() + "#" + b.tag());
                 }
@@ -95,6 +94,52 @@ class DocsSnippetsTest {
             }
         }
         assertThat(orphans).as("tagged regions no page includes").isEmpty();
+    }
+
+    @Test
+    void readme_everyJavaBlock_isIncludedFromASample() {
+        Path readme = Snippets.readme();
+        assertThat(readme).as("the repository's README, beside the docs module").isRegularFile();
+        List<String> lines = Snippets.lines(Snippets.read(readme));
+        List<String> unmarked = new ArrayList<>();
+        int java = 0;
+        boolean code = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (!line.startsWith("```")) {
+                continue;
+            }
+            if (!code && line.equals("```java")) {
+                java++;
+                if (i == 0 || !Snippets.INCLUDE.matcher(lines.get(i - 1)).matches()) {
+                    unmarked.add("../README.md:" + (i + 1));
+                }
+            }
+            code = !code;
+        }
+        assertThat(java).as("Java blocks in ../README.md").isPositive();
+        assertThat(unmarked)
+                .as("Java blocks of ../README.md without an <!-- include: File.java#tag --> marker")
+                .isEmpty();
+    }
+
+    @Test
+    void readme_relativeLinks_resolve() {
+        Path readme = Snippets.readme();
+        List<String> lines = Snippets.lines(withoutCode(Snippets.read(readme)));
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher m = LINK.matcher(lines.get(i));
+            while (m.find()) {
+                String target = m.group(1);
+                int hash = target.indexOf('#');
+                String file = hash < 0 ? target : target.substring(0, hash);
+                if (!target.matches("^[a-z]+:.*") && !file.isEmpty() && !Files.exists(readme.resolveSibling(file))) {
+                    problems.add("../README.md:" + (i + 1) + ": link " + target + ": no such file");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 
     @Test

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  *       result); the integration test that produces it checks it with {@link DocOutputs#check}.
  * </ul>
  *
+ * <p>The repository's README ({@link #readme()}) may hold include blocks too; output blocks are for the pages only.
+ *
  * <p>With {@code -Ddocs.update=true} both checks rewrite the blocks instead of failing. Stateless.
  */
 final class Snippets {
@@ -65,7 +67,7 @@ final class Snippets {
             String body) {
 
         String where(Path page) {
-            return page.getFileName() + ":" + markerLine;
+            return name(page) + ":" + markerLine;
         }
     }
 
@@ -90,6 +92,28 @@ final class Snippets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@return the repository's README, beside the docs module: its Java block is a sample too, checked like the
+     * pages' include blocks, so the first code a reader sees compiles and runs}
+     */
+    static Path readme() {
+        return docsDir().resolveSibling("README.md");
+    }
+
+    /** {@return every file whose include blocks are checked: the pages, then the repository's README if present} */
+    static List<Path> pagesAndReadme() {
+        List<Path> out = new ArrayList<>(pages());
+        if (Files.isRegularFile(readme())) {
+            out.add(readme());
+        }
+        return out;
+    }
+
+    /** {@return a page's name in messages: its path from the docs directory, such as {@code ../README.md}} */
+    static String name(Path page) {
+        return docsDir().relativize(page.toAbsolutePath().normalize()).toString();
     }
 
     /** The snippet mechanism's own sources: they mention tags in examples, and are no samples. */

@@ -18,6 +18,7 @@ import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
 import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.postgres.BackfillReport;
+import dev.tandem.postgres.ExecutionListener;
 import dev.tandem.postgres.PlanState;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.PostgresOptions;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +125,125 @@ class TroubleshootingIT {
 
         assertThat(e).isInstanceOf(PlanValidationException.class);
         DocOutputs.check(PAGE, "no-primary-key", e.getMessage());
+    }
+
+    @Test
+    void schemaMismatch_unqualifiedFunctionOfTheApplication_refusedWithTheResolutionRule() throws Exception {
+        DocsDatabase.run(dataSource, "security.sql", "digits-only");
+        MigrationPlan unqualified = zipDigits(SqlExpression.trusted("digits_only(split_part(address, ',', 4))"));
+
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).expand(unqualified));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.SCHEMA_MISMATCH);
+        DocOutputs.check(PAGE, "unqualified-function", e.getMessage());
+
+        MigrationPlan qualified = MigrationPlan.named("customers-zip-digits")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("address")
+                        // tag::qualified-function[]
+                        .into(
+                                "zip_digits",
+                                ColumnType.varchar(10),
+                                SqlExpression.trusted("public.digits_only(split_part(address, ',', 4))"))
+                        // end::qualified-function[]
+                        .oneWay("version 2 only reads zip_digits"))
+                .build();
+        assertThat(PostgresMigrator.create(dataSource).expand(qualified).state())
+                .isEqualTo(PlanState.EXPANDED);
+    }
+
+    @Test
+    void schemaMismatch_functionInASchemaEveryoneMayCreateIn_refused() throws Exception {
+        DocsDatabase.run(dataSource, "security.sql", "digits-only");
+        execute("GRANT CREATE ON SCHEMA public TO PUBLIC"); // what PostgreSQL 14 and older grant by default
+        MigrationPlan plan = zipDigits(SqlExpression.trusted("public.digits_only(split_part(address, ',', 4))"));
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+
+        Throwable e = catchThrowable(() -> migrator.expand(plan));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.SCHEMA_MISMATCH);
+        DocOutputs.check(PAGE, "writable-schema", e.getMessage());
+
+        DocsDatabase.run(dataSource, "security.sql", "revoke-public-create");
+        assertThat(migrator.expand(plan).state()).isEqualTo(PlanState.EXPANDED);
+    }
+
+    static MigrationPlan zipDigits(SqlExpression forward) {
+        return MigrationPlan.named("customers-zip-digits")
+                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
+                        .from("address")
+                        .into("zip_digits", ColumnType.varchar(10), forward)
+                        .oneWay("version 2 only reads zip_digits"))
+                .build();
+    }
+
+    @Test
+    void schemaMismatch_renameByCopyOfWhatACopyCannotCarry_refused() throws Exception {
+        execute("ALTER TABLE customers ADD CONSTRAINT customers_email_check CHECK (email LIKE '%@%')");
+        MigrationPlan renames = MigrationPlan.named("customers-renames")
+                .renameColumnByCopy(TableName.of("customers"), "id", "customer_id", ColumnType.of("integer"))
+                .renameColumnByCopy(TableName.of("customers"), "email", "email_address", ColumnType.varchar(255))
+                .build();
+
+        Throwable e = catchThrowable(() -> PostgresMigrator.create(dataSource).expand(renames));
+
+        assertThat(e).isInstanceOf(PlanValidationException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.SCHEMA_MISMATCH);
+        DocOutputs.check(PAGE, "rename-refused", e.getMessage());
+    }
+
+    @Test
+    void stateConflict_rollbackWhileARelaxedNotNullColumnHasNulls_refused() throws Exception {
+        MigrationPlan dropName = MigrationPlan.named("customers-drop-name")
+                .dropColumn(TableName.of("customers"), "name")
+                .build();
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(dropName); // name is NOT NULL without a default: expand drops the NOT NULL
+        // the new version no longer writes name
+        execute("INSERT INTO customers (email, address) VALUES ('new@example.com', '1 New St, Town, MA, 02101')");
+
+        Throwable e = catchThrowable(() -> migrator.rollback(dropName));
+
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.STATE_CONFLICT);
+        DocOutputs.check(PAGE, "rollback-not-null", e.getMessage());
+        assertThat(migrator.status(dropName).state()).isEqualTo(PlanState.EXPANDED);
+
+        execute("UPDATE customers SET name = 'unknown' WHERE name IS NULL");
+        assertThat(migrator.rollback(dropName).state()).isEqualTo(PlanState.ROLLED_BACK);
+        assertThat(query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'customers'::regclass"
+                        + " AND attname = 'name'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void contractRefused_unmappedWriteAfterTheVerification_refusedByTheGuard() throws Exception {
+        AtomicBoolean written = new AtomicBoolean();
+        ExecutionListener lateWriter = new ExecutionListener() {
+            @Override
+            public void beforeUnit(Unit unit, Connection connection) throws SQLException {
+                // an old-version instance still running writes a value the plan cannot map, after contract's verify
+                if (unit.phase().equals("contract") && written.compareAndSet(false, true)) {
+                    execute("UPDATE customers SET address = '1 A St, Town, 90001' WHERE id = 3");
+                }
+            }
+        };
+        PostgresMigrator migrator =
+                PostgresMigrator.create(dataSource, PostgresOptions.defaults().withListener(lateWriter));
+        migrator.runTo(plan, PlanState.VERIFIED);
+
+        Throwable e = catchThrowable(() -> migrator.contract(plan));
+
+        assertThat(written).isTrue();
+        assertThat(e).isInstanceOf(PlanStateException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.CONTRACT_REFUSED);
+        DocOutputs.check(PAGE, "contract-guard", e.getMessage());
+        assertThat(migrator.status(plan).state()).isEqualTo(PlanState.BACKFILLED);
+
+        execute("UPDATE customers SET address = '1 A St, Town, MA, 02101' WHERE id = 3");
+        assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
     }
 
     @Test

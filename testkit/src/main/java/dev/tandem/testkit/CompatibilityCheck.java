@@ -9,7 +9,10 @@ import dev.tandem.testkit.database.TestDatabase;
 import dev.tandem.testkit.internal.WalkSettings;
 import dev.tandem.testkit.internal.Walker;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -19,14 +22,19 @@ import org.jspecify.annotations.Nullable;
  * fresh database that {@link #schema} and {@link #seed} prepare, and in each state:
  *
  * <ul>
- *   <li>runs every {@linkplain AppVersion#operation operation} of each version that must work there: the old version
- *       before contract and after a rollback, the new version from expand to contract;
+ *   <li>asks the migrator's {@linkplain dev.tandem.postgres.PostgresMigrator#status status} which versions may run
+ *       there (Tandem's readiness contract: {@link dev.tandem.postgres.PlanStatus#oldVersionMayRun()}, {@link
+ *       dev.tandem.postgres.PlanStatus#newVersionMayRun()}), reports the answer, and runs only those versions: the old
+ *       version until contract (and after a rollback), the new version once the backfill is complete
+ *       (backfilled+verified and contracted). A version Tandem does not let run is not run, unless the state is
+ *       {@linkplain #probeNotReady probed};
+ *   <li>runs every {@linkplain AppVersion#operation operation} of each version that runs there;
  *   <li>lets each such version {@linkplain AppVersion#writes write} a record and read it back, and has every version
- *       that must work read every record written earlier, by itself or by the other version, expecting what the
- *       writer read back. (The new version reads records from before expand only once they are backfilled.) Before
- *       expand, the old version writes {@link #seedRecords} records;
- *   <li>while the backfill runs in small batches, runs both versions from their own threads, letting each finish a
- *       round of operations and writes between the first batches;
+ *       that runs there read every record written earlier, by itself or by the other version, expecting what the
+ *       writer read back. Before expand, the old version writes {@link #seedRecords} records;
+ *   <li>while the backfill runs in small batches, runs the old version from its own thread (the new version may not
+ *       run yet), letting it finish a round of operations and writes between the first batches; the new version then
+ *       reads what it wrote once the backfill is done;
  *   <li>fails the plan itself when a phase fails, the verification finds inconsistent or unmapped rows, a phase
  *       rewrites a table, or holds a lock that blocks reads for longer than {@link #maxReadBlockingLock}.
  * </ul>
@@ -46,6 +54,7 @@ public final class CompatibilityCheck {
     private final Duration maxReadBlockingLock;
     private final boolean allowRewrites;
     private final PhaseRunner phases;
+    private final Set<CompatibilityState> probes;
 
     private CompatibilityCheck(
             MigrationPlan plan,
@@ -59,7 +68,8 @@ public final class CompatibilityCheck {
             int batchSize,
             Duration maxReadBlockingLock,
             boolean allowRewrites,
-            PhaseRunner phases) {
+            PhaseRunner phases,
+            Set<CompatibilityState> probes) {
         this.plan = plan;
         this.databases = databases;
         this.options = options;
@@ -72,6 +82,7 @@ public final class CompatibilityCheck {
         this.maxReadBlockingLock = maxReadBlockingLock;
         this.allowRewrites = allowRewrites;
         this.phases = phases;
+        this.probes = probes;
     }
 
     static CompatibilityCheck start(MigrationPlan plan, Supplier<TestDatabase> databases, PostgresOptions options) {
@@ -87,7 +98,8 @@ public final class CompatibilityCheck {
                 5,
                 Duration.ofSeconds(2),
                 false,
-                PhaseRunner.DEFAULT);
+                PhaseRunner.DEFAULT,
+                Set.of());
     }
 
     /**
@@ -108,7 +120,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -131,7 +144,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -152,7 +166,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -173,7 +188,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -199,7 +215,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -225,7 +242,8 @@ public final class CompatibilityCheck {
                 rows,
                 maxReadBlockingLock,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -248,7 +266,8 @@ public final class CompatibilityCheck {
                 batchSize,
                 max,
                 allowRewrites,
-                phases);
+                phases,
+                probes);
     }
 
     /**
@@ -268,7 +287,55 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 true,
-                phases);
+                phases,
+                probes);
+    }
+
+    /**
+     * {@return a copy that also runs, in each of {@code states}, the version Tandem says may not run there, and reports
+     * what it finds as {@linkplain CompatibilityReport.Outcome#NOT_READY not ready} instead of failing; the receiver is
+     * unchanged}
+     *
+     * <p>An opt-in for a test that shows <em>why</em> a version must wait, for example the new version in {@link
+     * CompatibilityState#EXPANDED} and {@link CompatibilityState#BACKFILLING}: it reads rows from before expand with
+     * empty new columns, and an ORM that saves back what it read would erase them. In a probed state the version runs
+     * its operations, writes and reads, and takes part in the cross-version reads of that state (during the backfill
+     * from its own thread, as the allowed version does), exactly as if it were allowed; each of those checks that
+     * fails is reported as {@code not ready: ...} and listed in {@link CompatibilityReport#notReady()}, and does not
+     * make {@link CompatibilityReport#compatible()} false. Checks that pass are reported as passed. Records a probe
+     * wrote are not read in later states.
+     *
+     * <p>A probe runs against the same database as the rest of the walk: what it changes stays changed. A version
+     * that damages data when it runs too early therefore also makes later checks fail, as it would in production.
+     * Probing a state where both versions may run ({@link CompatibilityState#BACKFILLED_VERIFIED}) changes nothing.
+     *
+     * @param states the states to probe, at least one; calling this again replaces the earlier choice
+     * @throws IllegalArgumentException if {@code states} is empty
+     */
+    public CompatibilityCheck probeNotReady(CompatibilityState... states) {
+        requireNonNull(states, "states");
+        if (states.length == 0) {
+            throw new IllegalArgumentException(
+                    "probeNotReady needs at least one state, such as CompatibilityState.EXPANDED");
+        }
+        EnumSet<CompatibilityState> chosen = EnumSet.noneOf(CompatibilityState.class);
+        for (CompatibilityState s : states) {
+            chosen.add(requireNonNull(s, "state"));
+        }
+        return new CompatibilityCheck(
+                plan,
+                databases,
+                options,
+                schema,
+                seed,
+                oldVersion,
+                newVersion,
+                seedRecords,
+                batchSize,
+                maxReadBlockingLock,
+                allowRewrites,
+                phases,
+                Collections.unmodifiableSet(chosen));
     }
 
     /**
@@ -289,13 +356,15 @@ public final class CompatibilityCheck {
                 batchSize,
                 maxReadBlockingLock,
                 allowRewrites,
-                requireNonNull(phases, "phases"));
+                requireNonNull(phases, "phases"),
+                probes);
     }
 
     /**
      * Runs the check. Each of the three paths gets its own database, which is dropped afterwards.
      *
-     * @return the matrix of what passed and what failed; it does not throw for a failed check
+     * @return the matrix of what passed, what failed, which versions Tandem let run in each state and what probes
+     *     found; it does not throw for a failed check
      * @throws IllegalStateException if the old or the new version is missing, both have the same name, or a version
      *     writes a kind of record it cannot read back
      */
@@ -331,14 +400,15 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                probes);
         return new CompatibilityReport(plan.id(), old.name(), neu.name(), Walker.walk(settings));
     }
 
     /**
-     * Runs the check and fails unless everything passed.
+     * Runs the check and fails unless every check passed; {@linkplain #probeNotReady not-ready probes} do not fail it.
      *
-     * @return the report, all passed
+     * @return the report, nothing failed
      * @throws AssertionError listing every failure (state, version, operation, SQL error) and the whole matrix
      * @throws IllegalStateException as {@link #run()}
      */
@@ -347,10 +417,11 @@ public final class CompatibilityCheck {
         return run().assertCompatible();
     }
 
-    /** {@return the plan and the versions} */
+    /** {@return the plan, the versions and the probed states, if any} */
     @Override
     public String toString() {
         return "CompatibilityCheck[plan " + plan.id() + ", old " + (oldVersion == null ? "-" : oldVersion.name())
-                + ", new " + (newVersion == null ? "-" : newVersion.name()) + "]";
+                + ", new " + (newVersion == null ? "-" : newVersion.name())
+                + (probes.isEmpty() ? "" : ", probes " + probes) + "]";
     }
 }

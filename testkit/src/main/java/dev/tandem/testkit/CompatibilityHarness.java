@@ -9,8 +9,9 @@ import dev.tandem.testkit.database.TestDatabase;
 import java.util.function.Supplier;
 
 /**
- * The compatibility harness: proves that the old and the new version of an application both work at every
- * intermediate schema of a migration plan, and that each reads what the other wrote. Take one as a parameter of a
+ * The compatibility harness: proves that the old and the new version of an application each work at every
+ * intermediate schema of a migration plan where Tandem says it may run (the old version until contract, the new one
+ * once the backfill is complete), and that each reads what the other wrote. Take one as a parameter of a
  * {@link TandemTest} method, or create one with {@link #on(PostgresServer)}; then describe the check:
  *
  * <pre>{@code

@@ -5,16 +5,26 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.tandem.testkit.internal.Matrix;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a {@linkplain CompatibilityCheck compatibility check} found: one {@link Check} per state, version and operation
- * (state x version x operation -> passed, failed or skipped), printable as a matrix with {@link #toString()}.
+ * (state x version x operation -> passed, failed, skipped, not allowed or not ready), printable as a matrix with {@link
+ * #toString()}.
+ *
+ * <p>In each state the report also says which versions Tandem let run ({@link #allowedVersions}): one check per
+ * version named {@value #MAY_RUN}, {@linkplain Outcome#PASSED passed} for a version that may run there and {@linkplain
+ * Outcome#NOT_ALLOWED not allowed} for one that may not, whose operations, writes and reads were then not run. Checks
+ * of a version {@linkplain CompatibilityCheck#probeNotReady probed} where it may not run are {@linkplain
+ * Outcome#NOT_READY not ready} when they fail: they are listed, but do not make the report incompatible.
  *
  * <p>Instances are immutable and thread-safe.
  */
 public final class CompatibilityReport {
+    /** The operation of the checks that say whether Tandem let a version run in a state. */
+    public static final String MAY_RUN = "may run";
 
     /** Whose check a row of the matrix is. */
     public enum Role {
@@ -37,7 +47,18 @@ public final class CompatibilityReport {
         /** It failed; the check's detail says how. */
         FAILED,
         /** It could not run because an earlier phase of the same path failed. */
-        SKIPPED
+        SKIPPED,
+        /**
+         * Tandem says the version may not run in this state (see {@link dev.tandem.postgres.PlanStatus}), so the
+         * harness did not run it there; only the {@value CompatibilityReport#MAY_RUN} check of a version has this outcome.
+         */
+        NOT_ALLOWED,
+        /**
+         * It failed where Tandem says the version may not run yet (or any more), in a state the check {@linkplain
+         * CompatibilityCheck#probeNotReady probes}: informational, it shows why the version must wait, and does not
+         * fail the check.
+         */
+        NOT_READY
     }
 
     /**
@@ -48,9 +69,9 @@ public final class CompatibilityReport {
      * @param version who ran it as shown in the matrix: {@code plan}, a version's name, or {@code v1 -> v2} for the
      *     new version {@code v2} reading what the old version {@code v1} wrote
      * @param operation what ran, such as {@code insert customer}, {@code write+read customer} or {@code expand}
-     * @param outcome passed, failed or skipped
-     * @param detail for a failure the error (with its SQLState) or the values that differ; for a pass a short note or
-     *     empty
+     * @param outcome passed, failed, skipped, not allowed or not ready
+     * @param detail for a failure (or a not-ready probe) the error (with its SQLState) or the values that differ; for
+     *     a pass a short note or empty; for a {@value CompatibilityReport#MAY_RUN} check the plan's state and why
      */
     public record Check(
             CompatibilityState state, Role role, String version, String operation, Outcome outcome, String detail) {
@@ -73,23 +94,34 @@ public final class CompatibilityReport {
             requireNonNull(detail, "detail");
         }
 
-        /** {@return whether the check failed} */
+        /** {@return whether the check failed; a {@linkplain Outcome#NOT_READY not-ready} probe did not} */
         public boolean failed() {
             return outcome == Outcome.FAILED;
         }
 
+        /** {@return whether the check is a probe that failed where the version may not run (informational)} */
+        public boolean notReady() {
+            return outcome == Outcome.NOT_READY;
+        }
+
         /**
          * {@return one line: state, version, operation, then the detail of a failure (the error) or the outcome, such as
-         * {@code EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist}}
+         * {@code EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist} or {@code
+         * EXPANDED | v1 -> v2 | read customer: not ready: ...}}
          */
         @Override
         public String toString() {
             String head = state + " | " + version + " | " + operation + ": ";
-            if (outcome == Outcome.FAILED) {
-                return head + detail;
-            }
-            String word = outcome == Outcome.PASSED ? "passed" : "skipped";
-            return head + word + (detail.isEmpty() ? "" : " (" + detail + ")");
+            return switch (outcome) {
+                case FAILED -> head + detail;
+                case NOT_READY -> head + "not ready: " + detail;
+                case PASSED, SKIPPED, NOT_ALLOWED -> {
+                    String word = outcome == Outcome.PASSED
+                            ? "passed"
+                            : outcome == Outcome.SKIPPED ? "skipped" : "not allowed, not run";
+                    yield head + word + (detail.isEmpty() ? "" : " (" + detail + ")");
+                }
+            };
         }
     }
 
@@ -146,7 +178,35 @@ public final class CompatibilityReport {
         return failures().stream().filter(c -> c.state() == state).toList();
     }
 
-    /** {@return whether every check passed (none failed)} */
+    /**
+     * {@return the probes that failed where Tandem says the version may not run, in the order they ran} They explain
+     * why the version must wait; they do not make the report incompatible.
+     */
+    public List<Check> notReady() {
+        return checks.stream().filter(Check::notReady).toList();
+    }
+
+    /**
+     * {@return the names of the versions Tandem let run in {@code state}, old version first} Empty if the state was not
+     * reached. The harness ran no other version there, unless the check {@linkplain CompatibilityCheck#probeNotReady
+     * probed} it.
+     *
+     * @param state the state
+     */
+    public List<String> allowedVersions(CompatibilityState state) {
+        requireNonNull(state, "state");
+        return checks.stream()
+                .filter(c -> c.state() == state
+                        && c.operation().equals(MAY_RUN)
+                        && (c.role() == Role.OLD || c.role() == Role.NEW)
+                        && c.outcome() == Outcome.PASSED)
+                .sorted(Comparator.comparing(Check::role))
+                .map(Check::version)
+                .distinct()
+                .toList();
+    }
+
+    /** {@return whether no check failed; {@linkplain #notReady() not-ready} probes do not count} */
     public boolean compatible() {
         return checks.stream().noneMatch(Check::failed);
     }
@@ -173,7 +233,10 @@ public final class CompatibilityReport {
         return this;
     }
 
-    /** {@return the matrix (state x version x operation), preceded by a summary and every failure in full} */
+    /**
+     * {@return the matrix (state x version x operation), preceded by a summary, every failure in full, the versions
+     * Tandem let run in each state, and every not-ready probe in full}
+     */
     @Override
     public String toString() {
         return Matrix.render(planId, oldVersion, newVersion, checks);

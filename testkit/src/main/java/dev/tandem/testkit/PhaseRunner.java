@@ -28,7 +28,8 @@ public interface PhaseRunner {
     }
 
     /**
-     * Runs the backfill; both application versions write from their own threads meanwhile.
+     * Runs the backfill; the versions Tandem lets run meanwhile (the old one; the new one only where the check
+     * {@linkplain CompatibilityCheck#probeNotReady probes} it) write from their own threads.
      *
      * @param migrator the migrator
      * @param plan the plan
@@ -41,7 +42,8 @@ public interface PhaseRunner {
 
     /**
      * Verifies the backfill; the harness fails the plan in {@link CompatibilityState#BACKFILLED_VERIFIED} unless the
-     * report is {@linkplain VerifyReport#contractable() contractable}.
+     * report is {@linkplain VerifyReport#contractable() contractable}. Which versions then run follows the plan's
+     * status afterwards: a runner that skips phases also keeps the new version from running early.
      *
      * @param migrator the migrator
      * @param plan the plan

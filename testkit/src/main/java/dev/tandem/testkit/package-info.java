@@ -1,7 +1,8 @@
 /**
  * Tandem's test kit for JUnit 5: a real PostgreSQL per test class, the compatibility harness that proves the old and
- * the new version of an application both work at every intermediate schema of a migration plan, a lock recorder that
- * reads from PostgreSQL which locks each step really takes, and AssertJ assertions for schema states.
+ * the new version of an application each work at every intermediate schema of a migration plan where Tandem says it
+ * may run, and read what the other wrote, a lock recorder that reads from PostgreSQL which locks each step really
+ * takes, and AssertJ assertions for schema states.
  *
  * <p>Start with {@link dev.tandem.testkit.TandemTest} on a test class and take a {@link
  * dev.tandem.testkit.CompatibilityHarness} as a test method parameter:

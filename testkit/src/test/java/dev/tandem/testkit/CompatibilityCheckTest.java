@@ -66,6 +66,26 @@ class CompatibilityCheckTest {
     }
 
     @Test
+    void probeNotReady_noState_rejected() {
+        CompatibilityCheck check = HARNESS.check(PLAN);
+
+        assertThatThrownBy(check::probeNotReady)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("probeNotReady needs at least one state, such as CompatibilityState.EXPANDED");
+    }
+
+    @Test
+    void probeNotReady_statesShownInOrder_receiverUnchanged() {
+        CompatibilityCheck base = HARNESS.check(PLAN).newVersion(AppVersion.named("v2"));
+
+        CompatibilityCheck probing = base.probeNotReady(CompatibilityState.BACKFILLING, CompatibilityState.EXPANDED);
+
+        assertThat(base.toString()).isEqualTo("CompatibilityCheck[plan p, old -, new v2]");
+        assertThat(probing.toString())
+                .isEqualTo("CompatibilityCheck[plan p, old -, new v2, probes [EXPANDED, BACKFILLING]]");
+    }
+
+    @Test
     void withers_returnNewValues_receiverUnchanged() {
         CompatibilityCheck base = HARNESS.check(PLAN);
 

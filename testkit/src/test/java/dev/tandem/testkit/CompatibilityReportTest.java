@@ -3,6 +3,7 @@ package dev.tandem.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.postgres.PlanState;
 import dev.tandem.testkit.CompatibilityReport.Check;
 import dev.tandem.testkit.CompatibilityReport.Outcome;
 import dev.tandem.testkit.CompatibilityReport.Role;
@@ -74,8 +75,55 @@ class CompatibilityReportTest {
                 .hasMessageEndingWith("""
                         ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run (not \
                         required in that state)
+                        may run: yes / no = whether Tandem lets the version run in that state (PlanStatus); where it \
+                        says no, the version was not run, unless probed: (fail) = a probe failed, not ready \
+                        (informational)
                         rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified
                         """);
+    }
+
+    @Test
+    void notReady_probeFailures_listedButNotFailures() {
+        Check mayRun = new Check(
+                CompatibilityState.EXPANDED,
+                Role.NEW,
+                "v2",
+                CompatibilityReport.MAY_RUN,
+                Outcome.NOT_ALLOWED,
+                "plan EXPANDED: the new version may not run before the backfill is complete; probed");
+        Check early = new Check(
+                CompatibilityState.EXPANDED,
+                Role.OLD_TO_NEW,
+                "v1 -> v2",
+                "read customer",
+                Outcome.NOT_READY,
+                "'seed-old-1' (written by v1 in BEFORE_EXPAND): v2 reads null but v1 wrote x");
+        Check v1 = new Check(
+                CompatibilityState.EXPANDED, Role.OLD, "v1", CompatibilityReport.MAY_RUN, Outcome.PASSED, "plan EXPANDED");
+        CompatibilityReport report = new CompatibilityReport("p", "v1", "v2", List.of(EXPAND, v1, mayRun, early));
+
+        assertThat(report.compatible()).isTrue();
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.notReady()).containsExactly(early);
+        assertThat(report.allowedVersions(CompatibilityState.EXPANDED)).containsExactly("v1");
+        assertThat(report.allowedVersions(CompatibilityState.CONTRACTED)).isEmpty();
+        assertThat(report.assertCompatible()).isSameAs(report);
+        assertThat(early)
+                .hasToString("EXPANDED | v1 -> v2 | read customer: not ready: 'seed-old-1' (written by v1 in"
+                        + " BEFORE_EXPAND): v2 reads null but v1 wrote x");
+        assertThat(mayRun)
+                .hasToString("EXPANDED | v2 | may run: not allowed, not run (plan EXPANDED: the new version may not"
+                        + " run before the backfill is complete; probed)");
+        assertThat(report.toString())
+                .startsWith("Compatibility of plan 'p' (old version v1, new version v2): all 2 checks passed;"
+                        + " 1 probe not ready (informational).\n")
+                .contains("\nVersions Tandem lets run (PlanStatus); the others were not run there, unless probed:\n"
+                        + "  EXPANDED  v1; not v2 (plan EXPANDED: the new version may not run before the backfill is"
+                        + " complete; probed)\n")
+                .contains("\nNot ready (probed where Tandem says the version may not run; informational, not"
+                        + " failures):\n  1. EXPANDED | v1 -> v2 | read customer: not ready: 'seed-old-1'")
+                .contains("\nv2        may run       | -      | no       |")
+                .contains("\nv1 -> v2  read customer | -      | (fail)   |");
     }
 
     @Test
@@ -89,7 +137,7 @@ class CompatibilityReportTest {
     }
 
     @Test
-    void states_knowWhichVersionMustWork() {
+    void states_knowWhichVersionMayRun_asPlanStatusSays() {
         assertThat(CompatibilityState.values())
                 .filteredOn(CompatibilityState::oldVersionMustWork)
                 .containsExactly(
@@ -99,13 +147,20 @@ class CompatibilityReportTest {
                         CompatibilityState.BACKFILLED_VERIFIED,
                         CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
                         CompatibilityState.ROLLED_BACK_FROM_BACKFILLED);
+        // The new version only once the backfill is complete (issue 6 §2.4).
         assertThat(CompatibilityState.values())
                 .filteredOn(CompatibilityState::newVersionMustWork)
+                .containsExactly(CompatibilityState.BACKFILLED_VERIFIED, CompatibilityState.CONTRACTED);
+        assertThat(CompatibilityState.values())
+                .extracting(CompatibilityState::planState)
                 .containsExactly(
-                        CompatibilityState.EXPANDED,
-                        CompatibilityState.BACKFILLING,
-                        CompatibilityState.BACKFILLED_VERIFIED,
-                        CompatibilityState.CONTRACTED);
+                        PlanState.PENDING,
+                        PlanState.EXPANDED,
+                        PlanState.BACKFILLING,
+                        PlanState.VERIFIED,
+                        PlanState.CONTRACTED,
+                        PlanState.ROLLED_BACK,
+                        PlanState.ROLLED_BACK);
         assertThat(CompatibilityState.values())
                 .filteredOn(CompatibilityState::backfillDone)
                 .containsExactly(CompatibilityState.BACKFILLED_VERIFIED, CompatibilityState.CONTRACTED);

@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * Version 2 of the application ("green"): stores a customer's address in {@code street_address}, {@code city},
  * {@code state} and {@code zip_code} and never touches {@code address}. Unlike the tutorial's version 2 it has <b>no
  * dual-write code</b>: while both versions run, the database (Tandem's sync trigger) writes {@code address} for
- * version 1, and after contract there is nothing left to write. It works from expand on.
+ * version 1, and after contract there is nothing left to write. It may run once the plan's backfill is complete
+ * ({@link dev.tandem.postgres.PlanStatus#newVersionMayRun()}): before that it would read the rows from before expand
+ * without an address, and saving such a row back as read would erase its address.
  *
  * <p>Every statement names its columns. Thread-safe: each call borrows a connection from the data source.
  */

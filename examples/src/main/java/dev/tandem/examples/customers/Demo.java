@@ -41,15 +41,21 @@ import org.jspecify.annotations.Nullable;
  *   <li>version 1's schema with 100,000 customers, some with malformed addresses of the kinds that broke the
  *       tutorial's one-transaction migration, some with none;
  *   <li>version 1 of the application writing and reading from background threads;
- *   <li><b>expand</b>: the four new columns and the sync trigger; version 2 starts writing and reading too, and each
+ *   <li><b>expand</b>: the four new columns and the sync trigger; version 1 keeps running, version 2 may not start
+ *       yet;
+ *   <li><b>backfill</b> in short batches, with live progress, while version 1 keeps writing;
+ *   <li>version 2 starts, because the plan's status now says it may ({@link PlanStatus#newVersionMayRun()}); each
  *       version reads back what the other just wrote;
- *   <li><b>backfill</b> in short batches, with live progress, both versions still writing;
  *   <li><b>verify</b>: every row consistent, but the malformed addresses are reported as unmapped;
  *   <li><b>contract is refused</b> while they remain;
  *   <li>version 1 retires (all traffic on version 2) and an operator fixes the unmapped addresses with version 1's
- *       update, then verifies again;
+ *       update; the records stay until verify runs again, finds those rows consistent and forgets them;
  *   <li><b>contract</b>: {@code address} is dropped while version 2 keeps writing.
  * </ol>
+ *
+ * <p>Each version runs only where Tandem says it may ({@link PlanStatus#oldVersionMayRun()}, {@link
+ * PlanStatus#newVersionMayRun()}): before the backfill is complete, version 2 would read rows from before expand with
+ * empty new columns. After each step the demo prints which versions may run.
  *
  * <p>Every phase is printed with its duration, and at the end each version's operations and errors. The exit code is 0
  * only if neither version had an error, no cross-version read saw something else than was written, and the plan
@@ -71,7 +77,7 @@ public final class Demo {
      * @param malformedShare share of seeded (and version 1's written) addresses that are malformed
      * @param nullShare share of seeded customers without an address
      * @param versionOneAlone how long version 1 runs alone before expand
-     * @param bothVersions how long both versions run after expand before the backfill starts
+     * @param bothVersions how long both versions run after the backfill, before verify
      * @param versionTwoAlone how long version 2 runs after contract
      * @param opsPerSecond operations per second of each version
      * @param threadsPerVersion worker threads of each version
@@ -127,13 +133,17 @@ public final class Demo {
      * @param crossChecks the cross-version read-after-write checks
      * @param finalState the plan's state at the end
      * @param phases the phases in order
+     * @param versionOneDuringBackfill operations version 1 ran while the backfill ran
+     * @param versionTwoStartedIn the plan's state when version 2 started
      */
     record Result(
             Traffic.Stats v1,
             Traffic.Stats v2,
             CrossCheck.Stats crossChecks,
             PlanState finalState,
-            List<Phase> phases) {
+            List<Phase> phases,
+            long versionOneDuringBackfill,
+            PlanState versionTwoStartedIn) {
         Result {
             phases = List.copyOf(phases);
         }
@@ -203,6 +213,7 @@ public final class Demo {
         Traffic v1Traffic = versionOneTraffic(v1, v2, crossCheck, Math.max(1, seeded), settings);
         Traffic v2Traffic = versionTwoTraffic(v1, v2, crossCheck, Math.max(1, seeded), settings);
         Supplier<String> traffic = () -> brief(v1Traffic.stats()) + "; " + brief(v2Traffic.stats());
+        Supplier<String> v1Only = () -> brief(v1Traffic.stats());
         out.println();
         out.println("Splitting customers.address into street_address, city, state and zip_code while two versions of"
                 + " the application keep running. Neither has dual-write code; the database keeps both shapes in"
@@ -223,10 +234,11 @@ public final class Demo {
                             .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
                             .collect(Collectors.joining(", ")),
                     seed.nullAddresses());
+            printMayRun(out, migrator.status(plan));
 
             script.act("Version 1 in production: reads and writes address", () -> {
                 v1.list(1); // the first jOOQ query of a JVM loads much of jOOQ: not what the traffic should measure
-                v1Traffic.start();
+                v1Traffic.startIfAllowed(migrator.status(plan));
                 pause(settings.versionOneAlone());
             });
             out.println("    " + brief(v1Traffic.stats()));
@@ -235,22 +247,34 @@ public final class Demo {
                 return migrator.expand(plan);
             });
             out.println("    " + expanded);
+            printMayRun(out, expanded);
+            if (v2Traffic.mayRun(expanded)) {
+                throw new IllegalStateException("Tandem lets version 2 run before the backfill: " + expanded);
+            }
+
+            long v1BeforeBackfill = v1Traffic.stats().operations();
+            BackfillReport backfill = script.phase(
+                    "Backfill the existing rows, in batches, while version 1 keeps writing (version 2 must wait)",
+                    () -> migrator.backfill(plan, new ProgressPrinter(out, v1Only)));
+            long v1DuringBackfill = v1Traffic.stats().operations() - v1BeforeBackfill;
+            out.println("    " + backfill);
+            out.printf(Locale.ROOT, "    version 1 ran %,d operations during the backfill%n", v1DuringBackfill);
+            PlanStatus backfilled = migrator.status(plan);
+            printMayRun(out, backfilled);
+
             script.act(
-                    "Version 2 starts: reads and writes the new columns; each version reads the other's writes", () -> {
+                    "Version 2 starts, as Tandem now allows: reads and writes the new columns; each version reads the"
+                            + " other's writes",
+                    () -> {
                         crossCheck.enable();
-                        v2Traffic.start();
+                        v2Traffic.startIfAllowed(backfilled);
                         pause(settings.bothVersions());
                     });
             out.println("    " + traffic.get() + "; " + brief(crossCheck.stats()));
 
-            BackfillReport backfill =
-                    script.phase("Backfill the existing rows, in batches, while both versions write", () -> {
-                        return migrator.backfill(plan, new ProgressPrinter(out, traffic));
-                    });
-            out.println("    " + backfill);
-
             VerifyReport firstVerify = script.phase("Verify", () -> migrator.verify(plan));
             printVerify(out, firstVerify);
+            printMayRun(out, migrator.status(plan));
 
             if (!firstVerify.contractable()) {
                 script.act("Try to contract", () -> {
@@ -275,14 +299,22 @@ public final class Demo {
                 script.act(
                         "The operator fixes the unmapped addresses with version 1's update" + suffix,
                         () -> fixUnmapped(v1, migrator, plan, out));
-                verify = script.phase("Verify again" + suffix, () -> migrator.verify(plan));
+                out.printf(
+                        Locale.ROOT,
+                        "    %,d values still recorded as unmapped: a fix does not clear its record; the next verify"
+                                + " (or contract, which verifies first) forgets the rows it finds consistent again%n",
+                        migrator.status(plan).unmappedRows());
+                verify = script.phase(
+                        "Verify again: forgets the fixed rows" + suffix, () -> migrator.verify(plan));
                 printVerify(out, verify);
             }
+            printMayRun(out, migrator.status(plan));
 
             PlanStatus contracted = script.phase("Contract: drop address while version 2 keeps writing", () -> {
                 return migrator.contract(plan);
             });
             out.println("    " + contracted);
+            printMayRun(out, contracted);
             try {
                 v1.get(1);
                 out.println("    version 1 still reads address: contract did not drop it");
@@ -297,7 +329,14 @@ public final class Demo {
             out.println("    " + describe(v2Final));
 
             PlanState finalState = migrator.status(plan).state();
-            Result result = new Result(v1Final, v2Final, crossCheck.stats(), finalState, script.phases());
+            Result result = new Result(
+                    v1Final,
+                    v2Final,
+                    crossCheck.stats(),
+                    finalState,
+                    script.phases(),
+                    v1DuringBackfill,
+                    backfilled.state());
             printSummary(out, result);
             return result;
         } finally {
@@ -312,6 +351,7 @@ public final class Demo {
         AtomicLong created = new AtomicLong();
         return new Traffic(
                 "v1",
+                PlanStatus::oldVersionMayRun,
                 settings.threadsPerVersion(),
                 settings.opsPerSecond(),
                 1,
@@ -350,6 +390,7 @@ public final class Demo {
         AtomicLong created = new AtomicLong();
         return new Traffic(
                 "v2",
+                PlanStatus::newVersionMayRun,
                 settings.threadsPerVersion(),
                 settings.opsPerSecond(),
                 2,
@@ -380,8 +421,9 @@ public final class Demo {
 
     /**
      * The operator's clean-up: reads each unmapped customer with version 1, repairs the address and writes it back
-     * with version 1's update, only if nobody changed it meanwhile. The sync trigger then fills the new columns and
-     * forgets the record.
+     * with version 1's update, only if nobody changed it meanwhile. The sync trigger then fills the new columns; the
+     * record stays until the next {@code verify} (or {@code contract}, which verifies first) finds the row consistent
+     * and forgets it.
      */
     private static void fixUnmapped(AppV1 v1, PostgresMigrator migrator, MigrationPlan plan, PrintStream out)
             throws SQLException {
@@ -430,8 +472,8 @@ public final class Demo {
     }
 
     /**
-     * Every customer Tandem recorded as unmapped. {@link VerifyReport#unmappedSample()} holds at most 100, and the
-     * migrator has no call that lists them all, so this reads Tandem's {@code unmapped} table directly.
+     * Every customer Tandem recorded as unmapped: {@link VerifyReport#unmappedSample()} holds at most 100, {@link
+     * PostgresMigrator#unmapped} lists them all.
      */
     private static List<Long> unmappedCustomerIds(PostgresMigrator migrator, MigrationPlan plan) {
         return migrator.unmapped(plan, Integer.MAX_VALUE).stream()
@@ -439,6 +481,33 @@ public final class Demo {
                 .distinct()
                 .sorted()
                 .collect(Collectors.toList());
+    }
+
+    /** Prints which versions Tandem lets run now, as a deployment pipeline would check before it shifts traffic. */
+    private static void printMayRun(PrintStream out, PlanStatus status) {
+        out.println("    " + mayRun(status));
+    }
+
+    /**
+     * {@return which versions the plan's status lets run, such as {@code Tandem says: version 1 may run, version 2 may
+     * not yet (plan EXPANDED)}}
+     *
+     * @param status the plan's status
+     */
+    static String mayRun(PlanStatus status) {
+        boolean one = status.oldVersionMayRun();
+        boolean two = status.newVersionMayRun();
+        String versions;
+        if (one && two) {
+            versions = "versions 1 and 2 may run";
+        } else if (one) {
+            versions = "version 1 may run, version 2 may not yet";
+        } else if (two) {
+            versions = "version 2 may run, version 1 may not any more";
+        } else {
+            versions = "no version may run";
+        }
+        return "Tandem says: " + versions + " (plan " + status.state() + ")";
     }
 
     private static void printVerify(PrintStream out, VerifyReport report) {

@@ -2,6 +2,7 @@ package dev.tandem.examples.customers;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tandem.postgres.PlanStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,10 +13,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Background traffic of one application version: worker threads that run a weighted mix of operations at a steady,
  * modest pace and count every operation and every exception. An error is any exception an operation throws.
+ *
+ * <p>A version starts only when Tandem says it may run ({@link #startIfAllowed}): version 1 while {@link
+ * PlanStatus#oldVersionMayRun()}, version 2 once {@link PlanStatus#newVersionMayRun()} (after the backfill), as a
+ * deployment pipeline would check the plan's status before it shifts traffic.
  *
  * <p>Thread-safe: start and stop it from one thread, read its {@link #stats()} from any.
  */
@@ -70,6 +76,7 @@ final class Traffic {
     private static final int MAX_ERROR_SAMPLES = 10;
 
     private final String version;
+    private final Predicate<PlanStatus> mayRun;
     private final List<Mix> mix;
     private final int totalWeight;
     private final int threads;
@@ -82,7 +89,7 @@ final class Traffic {
     private volatile boolean running;
 
     /**
-     * Creates the traffic; nothing runs before {@link #start()}.
+     * Creates the traffic of a version that may always run, as in a test; nothing runs before {@link #start()}.
      *
      * @param version the version's name, used for thread names and statistics
      * @param threads worker threads, at least 1
@@ -91,11 +98,26 @@ final class Traffic {
      * @param mix the operations
      */
     Traffic(String version, int threads, int opsPerSecond, long seed, List<Mix> mix) {
+        this(version, status -> true, threads, opsPerSecond, seed, mix);
+    }
+
+    /**
+     * Creates the traffic; nothing runs before {@link #startIfAllowed} or {@link #start()}.
+     *
+     * @param version the version's name, used for thread names and statistics
+     * @param mayRun whether a plan's status lets this version run, such as {@link PlanStatus#newVersionMayRun()}
+     * @param threads worker threads, at least 1
+     * @param opsPerSecond operations per second over all workers, at least 1
+     * @param seed seed of the workers' random generators
+     * @param mix the operations
+     */
+    Traffic(String version, Predicate<PlanStatus> mayRun, int threads, int opsPerSecond, long seed, List<Mix> mix) {
         if (threads < 1 || opsPerSecond < 1 || mix.isEmpty()) {
             throw new IllegalArgumentException("threads (" + threads + ") and opsPerSecond (" + opsPerSecond
                     + ") must be >= 1 and the mix must not be empty");
         }
         this.version = requireNonNull(version, "version");
+        this.mayRun = requireNonNull(mayRun, "mayRun");
         this.mix = List.copyOf(mix);
         this.totalWeight = this.mix.stream().mapToInt(Mix::weight).sum();
         this.threads = threads;
@@ -106,7 +128,33 @@ final class Traffic {
         }
     }
 
-    /** Starts the workers. */
+    /**
+     * {@return whether the plan's status lets this version run}
+     *
+     * @param status the plan's status, from {@code PostgresMigrator.status}
+     */
+    boolean mayRun(PlanStatus status) {
+        return mayRun.test(status);
+    }
+
+    /**
+     * Starts the workers, if the plan's status lets this version run.
+     *
+     * @param status the plan's status, from {@code PostgresMigrator.status}
+     * @throws IllegalStateException if Tandem says this version may not run, or it was started already
+     */
+    synchronized void startIfAllowed(PlanStatus status) {
+        if (!mayRun(status)) {
+            throw new IllegalStateException(version + " may not start: " + status);
+        }
+        start();
+    }
+
+    /**
+     * Starts the workers without asking Tandem.
+     *
+     * @throws IllegalStateException if it was started already
+     */
     synchronized void start() {
         if (running || !workers.isEmpty()) {
             throw new IllegalStateException(version + " traffic was started already");

@@ -156,12 +156,13 @@ public final class PostgresRenderer {
                 }
             }
         }
-        units.addAll(syncs);
+        // a copy's new column takes over the old one's default before the trigger starts to compare with it
         for (DualWrite rule : plan.dualWrites()) {
             if (rule.copiesColumn()) {
                 units.addAll(carryUnits(rule, facts(facts, rule.table())));
             }
         }
+        units.addAll(syncs);
         return units;
     }
 
@@ -612,7 +613,7 @@ public final class PostgresRenderer {
                 + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND NOT tg.tgisinternal"
                 + " AND tg.tgname NOT LIKE 'tandem\\_sync\\_%' AND tg.tgenabled <> 'D'"
                 + " AND (tg.tgtype & 16) <> 0"
-                + " AND (tg.tgattr::int2[] = '{}' OR tg.tgattr::int2[] && ARRAY(SELECT a.attnum FROM"
+                + " AND (pg_catalog.cardinality(tg.tgattr::int2[]) = 0 OR tg.tgattr::int2[] && ARRAY(SELECT a.attnum FROM"
                 + " pg_catalog.pg_attribute a WHERE a.attrelid = tg.tgrelid AND a.attname = ANY (?::text[]))::int2[])"
                 + " ORDER BY tg.tgname";
 

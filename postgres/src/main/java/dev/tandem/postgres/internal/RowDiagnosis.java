@@ -48,7 +48,7 @@ final class RowDiagnosis {
             }
             String value = value(c, p.valueSql(), key, inTransaction);
             String reason = "column " + p.column().quoted() + (p.type().isEmpty() ? "" : " (" + p.type() + ")") + ": "
-                    + SqlStates.message(failed)
+                    + SqlStates.serverMessage(failed)
                     + (value == null ? "" : "; computed value " + Sql.literal(shorten(value)));
             return new Failure(p.direction(), SqlStates.of(failed), reason);
         }

@@ -638,6 +638,10 @@ final class SyncTriggers {
         List<String> parts = new ArrayList<>();
         for (Identifier c : columns) {
             ColumnFacts f = facts.column(c);
+            if (f == null && rule.copiesColumn() && rule.newColumns().contains(c)) {
+                // a copy's new column took over the old column's default (a carried-over property)
+                f = facts.column(rule.oldColumns().get(0));
+            }
             String ref = "NEW." + Sql.ident(c);
             if (f == null || !f.hasDefault()) {
                 parts.add(ref + " IS NOT NULL");

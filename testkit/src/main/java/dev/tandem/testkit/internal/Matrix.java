@@ -1,5 +1,6 @@
 package dev.tandem.testkit.internal;
 
+import dev.tandem.testkit.CompatibilityReport;
 import dev.tandem.testkit.CompatibilityReport.Check;
 import dev.tandem.testkit.CompatibilityReport.Outcome;
 import dev.tandem.testkit.CompatibilityReport.Role;
@@ -13,7 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Renders a compatibility report as text: a summary, every failure in full, and the state x check matrix. */
+/**
+ * Renders a compatibility report as text: a summary, every failure in full, the versions Tandem let run in each state,
+ * every not-ready probe in full, and the state x check matrix.
+ */
 public final class Matrix {
     private static final int MAX_DETAIL = 1024;
 
@@ -48,6 +52,10 @@ public final class Matrix {
      */
     public static String render(String planId, String oldVersion, String newVersion, List<Check> checks) {
         List<Check> failures = checks.stream().filter(Check::failed).toList();
+        List<Check> notReady = checks.stream().filter(Check::notReady).toList();
+        long counted = checks.stream()
+                .filter(c -> c.outcome() != Outcome.NOT_ALLOWED && c.outcome() != Outcome.NOT_READY)
+                .count();
         StringBuilder out = new StringBuilder()
                 .append("Compatibility of plan '")
                 .append(planId)
@@ -57,15 +65,20 @@ public final class Matrix {
                 .append(newVersion)
                 .append("): ");
         if (failures.isEmpty()) {
-            out.append("all ").append(checks.size()).append(" checks passed.\n");
+            out.append("all ").append(counted).append(" checks passed");
         } else {
-            out.append(failures.size()).append(" of ").append(checks.size()).append(" checks failed.\n\nFailures:\n");
-            int n = 1;
-            for (Check f : failures) {
-                out.append(String.format(Locale.ROOT, "%3d. ", n++))
-                        .append(cap(f.toString()))
-                        .append('\n');
-            }
+            out.append(failures.size()).append(" of ").append(counted).append(" checks failed");
+        }
+        if (!notReady.isEmpty()) {
+            out.append("; ")
+                    .append(notReady.size())
+                    .append(notReady.size() == 1 ? " probe" : " probes")
+                    .append(" not ready (informational)");
+        }
+        out.append(".\n");
+        if (!failures.isEmpty()) {
+            out.append("\nFailures:\n");
+            list(out, failures);
         }
         List<Check> notes = checks.stream()
                 .filter(c -> c.role() == Role.PLAN
@@ -84,10 +97,74 @@ public final class Matrix {
                         .append('\n');
             }
         }
+        out.append(versions(checks));
+        if (!notReady.isEmpty()) {
+            out.append("\nNot ready (probed where Tandem says the version may not run; informational, not failures):\n");
+            list(out, notReady);
+        }
         out.append('\n').append(table(checks));
         out.append("ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run"
                 + " (not required in that state)\n");
+        out.append("may run: yes / no = whether Tandem lets the version run in that state (PlanStatus); where it says"
+                + " no, the version was not run, unless probed: (fail) = a probe failed, not ready (informational)\n");
         out.append("rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified\n");
+        return out.toString();
+    }
+
+    private static void list(StringBuilder out, List<Check> checks) {
+        int n = 1;
+        for (Check c : checks) {
+            out.append(String.format(Locale.ROOT, "%3d. ", n++))
+                    .append(cap(c.toString()))
+                    .append('\n');
+        }
+    }
+
+    /**
+     * {@return for each state reached, the versions Tandem let run and those it did not, with the plan's state; empty
+     * if no check says}
+     *
+     * @param checks every check
+     */
+    static String versions(List<Check> checks) {
+        Map<CompatibilityState, List<Check>> byState = new EnumMap<>(CompatibilityState.class);
+        for (Check c : checks) {
+            if (c.operation().equals(CompatibilityReport.MAY_RUN) && (c.role() == Role.OLD || c.role() == Role.NEW)) {
+                byState.computeIfAbsent(c.state(), s -> new ArrayList<>()).add(c);
+            }
+        }
+        if (byState.isEmpty()) {
+            return "";
+        }
+        int width = byState.keySet().stream()
+                .mapToInt(s -> s.name().length())
+                .max()
+                .orElse(0);
+        StringBuilder out =
+                new StringBuilder("\nVersions Tandem lets run (PlanStatus); the others were not run there, unless probed:\n");
+        for (Map.Entry<CompatibilityState, List<Check>> e : byState.entrySet()) {
+            List<String> allowed = new ArrayList<>();
+            List<String> not = new ArrayList<>();
+            String why = "";
+            for (Check c : e.getValue()) {
+                if (c.outcome() == Outcome.NOT_ALLOWED) {
+                    not.add("not " + c.version() + " (" + c.detail() + ")");
+                } else {
+                    allowed.add(c.version());
+                    why = c.detail();
+                }
+            }
+            out.append("  ")
+                    .append(pad(e.getKey().name(), width))
+                    .append("  ")
+                    .append(allowed.isEmpty() ? "no version" : String.join(", ", allowed));
+            if (not.isEmpty()) {
+                out.append(why.isEmpty() ? "" : " (" + why + ")");
+            } else {
+                out.append("; ").append(String.join("; ", not));
+            }
+            out.append('\n');
+        }
         return out.toString();
     }
 
@@ -130,7 +207,8 @@ public final class Matrix {
                     .append(pad(truncate(r.operation(), operationWidth), operationWidth));
             for (CompatibilityState s : CompatibilityState.values()) {
                 Outcome o = cells.get(s);
-                out.append(" | ").append(pad(cell(o), header(s).length()));
+                String text = r.operation().equals(CompatibilityReport.MAY_RUN) ? mayRun(o) : cell(o);
+                out.append(" | ").append(pad(text, header(s).length()));
             }
             out.append('\n');
         }
@@ -144,8 +222,10 @@ public final class Matrix {
     private static int rank(Outcome o) {
         return switch (o) {
             case PASSED -> 0;
-            case SKIPPED -> 1;
-            case FAILED -> 2;
+            case NOT_ALLOWED -> 1;
+            case NOT_READY -> 2;
+            case SKIPPED -> 3;
+            case FAILED -> 4;
         };
     }
 
@@ -157,6 +237,20 @@ public final class Matrix {
             case PASSED -> "ok";
             case FAILED -> "FAIL";
             case SKIPPED -> "skip";
+            case NOT_ALLOWED -> "no";
+            case NOT_READY -> "(fail)";
+        };
+    }
+
+    /** The row that says whether Tandem let the version run: yes or no. */
+    private static String mayRun(@Nullable Outcome o) {
+        if (o == null) {
+            return "-";
+        }
+        return switch (o) {
+            case PASSED -> "yes";
+            case NOT_ALLOWED -> "no";
+            default -> cell(o);
         };
     }
 

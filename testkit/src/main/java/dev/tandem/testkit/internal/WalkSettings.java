@@ -3,10 +3,12 @@ package dev.tandem.testkit.internal;
 import dev.tandem.MigrationPlan;
 import dev.tandem.postgres.PostgresOptions;
 import dev.tandem.testkit.AppVersion;
+import dev.tandem.testkit.CompatibilityState;
 import dev.tandem.testkit.DatabaseAction;
 import dev.tandem.testkit.PhaseRunner;
 import dev.tandem.testkit.database.TestDatabase;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +28,7 @@ import org.jspecify.annotations.Nullable;
  * @param allowRewrites whether a phase may rewrite a table
  * @param phases how phases run
  * @param writerTimeout how long to wait for an application version to make progress
+ * @param probes the states in which a version that may not run there runs too, its failures reported as not ready
  */
 public record WalkSettings(
         MigrationPlan plan,
@@ -40,4 +43,27 @@ public record WalkSettings(
         Duration maxReadBlockingLock,
         boolean allowRewrites,
         PhaseRunner phases,
-        Duration writerTimeout) {}
+        Duration writerTimeout,
+        Set<CompatibilityState> probes) {
+    /**
+     * Copies the probed states.
+     *
+     * @param plan plan
+     * @param databases databases
+     * @param options options
+     * @param schema schema
+     * @param seed seed
+     * @param oldVersion old version
+     * @param newVersion new version
+     * @param seedRecords seed records
+     * @param batchSize batch size
+     * @param maxReadBlockingLock max read-blocking lock
+     * @param allowRewrites allow rewrites
+     * @param phases phases
+     * @param writerTimeout writer timeout
+     * @param probes probed states
+     */
+    public WalkSettings {
+        probes = Set.copyOf(probes);
+    }
+}

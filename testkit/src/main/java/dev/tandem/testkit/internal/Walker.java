@@ -3,9 +3,12 @@ package dev.tandem.testkit.internal;
 import dev.tandem.postgres.BackfillListener;
 import dev.tandem.postgres.BackfillProgress;
 import dev.tandem.postgres.BackfillReport;
+import dev.tandem.postgres.PlanState;
+import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.VerifyReport;
 import dev.tandem.testkit.AppVersion;
+import dev.tandem.testkit.CompatibilityReport;
 import dev.tandem.testkit.CompatibilityReport.Check;
 import dev.tandem.testkit.CompatibilityReport.Outcome;
 import dev.tandem.testkit.CompatibilityReport.Role;
@@ -32,17 +35,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Walks a plan through every {@link CompatibilityState} on fresh databases and runs the application versions where they
- * must work. Three paths: the main one (before expand, expanded, backfilling, backfilled and verified, contracted) and
- * two rollback paths (from expanded, from backfilled), each on its own database.
+ * Walks a plan through every {@link CompatibilityState} on fresh databases and runs the application versions where
+ * Tandem says they may run ({@link PlanStatus#oldVersionMayRun()}, {@link PlanStatus#newVersionMayRun()}), plus, in
+ * probed states, the others, whose failures are reported as not ready. Three paths: the main one (before expand,
+ * expanded, backfilling, backfilled and verified, contracted) and two rollback paths (from expanded, from backfilled),
+ * each on its own database.
  */
 public final class Walker {
     private static final Logger log = LoggerFactory.getLogger(Walker.class);
 
-    /** Batches after which the backfill waits until both versions wrote again, so that writes interleave. */
+    /** Batches after which the backfill waits until every running version wrote again, so that writes interleave. */
     private static final int INTERLEAVED_BATCHES = 5;
     /** Rounds a version's writer thread makes at most while the backfill runs. */
     private static final int MAX_ROUNDS = 500;
+    /** The application versions, old first. */
+    private static final List<Role> VERSIONS = List.of(Role.OLD, Role.NEW);
 
     private final WalkSettings settings;
     private final List<Check> checks = new ArrayList<>();
@@ -138,13 +145,16 @@ public final class Walker {
                     return;
                 }
             }
-            // What both versions write before the rollback must survive it for the old version.
+            // What the versions that may run write before the rollback must survive it for the old version: the old
+            // one alone after expand, both once the backfill is done.
             CompatibilityState before = target == CompatibilityState.ROLLED_BACK_FROM_EXPANDED
                     ? CompatibilityState.EXPANDED
                     : CompatibilityState.BACKFILLED_VERIFIED;
-            if (!prepareWrites(path, target, before, Role.OLD, 1)
-                    || !prepareWrites(path, target, before, Role.NEW, 1)) {
-                return;
+            Readiness ready = readiness(path, target);
+            for (Role role : VERSIONS) {
+                if (ready.mayRun(role) && !prepareWrites(path, target, before, role, 1)) {
+                    return;
+                }
             }
             if (!phase(path, target, "rollback", () -> settings.phases().rollback(path.migrator, settings.plan()))) {
                 skip(states, "rollback failed");
@@ -182,48 +192,87 @@ public final class Walker {
 
     // ------------------------------------------------------------------------------------------------------ states
 
-    /** Runs every check of one state: operations, writes, and reads of everything written before. */
+    /**
+     * Runs every check of one state for the versions Tandem lets run there (and, if the state is probed, the others):
+     * operations, writes, and reads of everything written before.
+     */
     private void checkState(Path path, CompatibilityState state, int writesPerKind) {
-        for (Role role : List.of(Role.OLD, Role.NEW)) {
-            if (!mustWork(state, role)) {
+        Readiness ready = readiness(path, state);
+        reportReadiness(state, ready);
+        for (Role role : VERSIONS) {
+            if (!runs(ready, state, role)) {
                 continue;
             }
+            boolean probe = !ready.mayRun(role);
             AppVersion v = version(role);
             for (AppVersion.Operation op : v.operations()) {
-                run(state, role, v.name(), op.name(), () -> op.action().run(path.dataSource(role)));
+                run(state, role, v.name(), op.name(), probe, () -> op.action().run(path.dataSource(role)));
             }
             for (String kind : v.writers().keySet()) {
-                writeAndReadBack(path, state, role, kind, writesPerKind);
+                writeAndReadBack(path, state, role, kind, writesPerKind, probe);
             }
         }
-        for (Role reader : List.of(Role.OLD, Role.NEW)) {
-            if (mustWork(state, reader)) {
-                readLedger(path, state, reader);
+        for (Role reader : VERSIONS) {
+            if (runs(ready, state, reader)) {
+                readLedger(path, state, reader, !ready.mayRun(reader));
             }
         }
     }
 
-    private void writeAndReadBack(Path path, CompatibilityState state, Role role, String kind, int count) {
+    /** {@return what the migrator's status says may run now; if it cannot be read, the rule for the usual state} */
+    private Readiness readiness(Path path, CompatibilityState state) {
+        try {
+            return Readiness.of(path.migrator.status(settings.plan()));
+        } catch (RuntimeException e) {
+            fail(state, Role.PLAN, "plan", "status", Errors.describe(e));
+            return Readiness.of(state.planState());
+        }
+    }
+
+    /** Reports, per version, whether Tandem lets it run in this state, and whether it runs anyway as a probe. */
+    private void reportReadiness(CompatibilityState state, Readiness ready) {
+        for (Role role : VERSIONS) {
+            String name = version(role).name();
+            if (ready.mayRun(role)) {
+                pass(state, role, name, CompatibilityReport.MAY_RUN, ready.why(role));
+            } else {
+                String probe = settings.probes().contains(state) ? "; run anyway as a probe, failures reported as not ready" : "";
+                checks.add(new Check(
+                        state, role, name, CompatibilityReport.MAY_RUN, Outcome.NOT_ALLOWED, ready.why(role) + probe));
+            }
+        }
+    }
+
+    /** {@return whether the version runs in this state: Tandem lets it, or the state is probed} */
+    private boolean runs(Readiness ready, CompatibilityState state, Role role) {
+        return ready.mayRun(role) || settings.probes().contains(state);
+    }
+
+    private void writeAndReadBack(
+            Path path, CompatibilityState state, Role role, String kind, int count, boolean probe) {
         AppVersion v = version(role);
         String operation = "write+read " + kind;
         for (int i = 0; i < count; i++) {
             String key = path.nextKey(state, role);
-            String error = writeOne(path, state, role, kind, key);
+            String error = writeOne(path, state, role, kind, key, probe);
             if (error != null) {
-                fail(
+                outcome(
                         state,
                         role,
                         v.name(),
                         operation,
-                        error + (count > 1 ? " (record " + (i + 1) + " of " + count + ")" : ""));
+                        probe,
+                        error + (count > 1 ? " (record " + (i + 1) + " of " + count + ")" : ""),
+                        "");
                 return;
             }
         }
-        pass(state, role, v.name(), operation, count > 1 ? count + " records" : "");
+        outcome(state, role, v.name(), operation, probe, null, count > 1 ? count + " records" : "");
     }
 
     /** Writes one record and reads it back; {@return null if that worked, else what went wrong} */
-    private @Nullable String writeOne(Path path, CompatibilityState state, Role role, String kind, String key) {
+    private @Nullable String writeOne(
+            Path path, CompatibilityState state, Role role, String kind, String key, boolean probe) {
         AppVersion v = version(role);
         DataSource ds = path.dataSource(role);
         try {
@@ -240,44 +289,48 @@ public final class Walker {
         if (value == null) {
             return "wrote '" + key + "', reading it back found nothing";
         }
-        path.ledger.add(new Entry(kind, key, role, state, value));
+        path.ledger.add(new Entry(kind, key, role, state, value, probe));
         return null;
     }
 
-    private void readLedger(Path path, CompatibilityState state, Role reader) {
+    /**
+     * Has {@code reader} read every record written so far that it has not just written itself. Records of a probe are
+     * read only in the state they were written in, and reads by or of a probe are probes too.
+     */
+    private void readLedger(Path path, CompatibilityState state, Role reader, boolean readerProbe) {
         AppVersion r = version(reader);
         for (Map.Entry<String, RowReader> e : r.readers().entrySet()) {
             String kind = e.getKey();
-            for (Role writer : List.of(Role.OLD, Role.NEW)) {
-                List<Entry> entries = new ArrayList<>();
+            for (Role writer : VERSIONS) {
+                List<Entry> real = new ArrayList<>();
+                List<Entry> probed = new ArrayList<>();
                 for (Entry entry : path.ledger) {
-                    if (entry.kind().equals(kind)
-                            && entry.writer() == writer
-                            && !(writer == reader && entry.state() == state)
-                            && mustRead(state, reader, entry)) {
-                        entries.add(entry);
+                    if (entry.kind().equals(kind) && entry.writer() == writer && mustRead(state, reader, entry)) {
+                        (readerProbe || entry.probe() ? probed : real).add(entry);
                     }
-                }
-                if (entries.isEmpty()) {
-                    continue;
                 }
                 Role role = writer == reader ? reader : (writer == Role.OLD ? Role.OLD_TO_NEW : Role.NEW_TO_OLD);
                 String version = writer == reader ? r.name() : version(writer).name() + " -> " + r.name();
                 String operation = (writer == reader ? "re-read " : "read ") + kind;
-                String error = readAll(path.dataSource(reader), e.getValue(), entries, r.name());
-                if (error == null) {
-                    pass(state, role, version, operation, entries.size() + " records");
-                } else {
-                    fail(state, role, version, operation, error);
+                for (List<Entry> entries : List.of(real, probed)) {
+                    if (!entries.isEmpty()) {
+                        String error = readAll(path.dataSource(reader), e.getValue(), entries, r.name());
+                        outcome(state, role, version, operation, entries == probed, error, entries.size() + " records");
+                    }
                 }
             }
         }
     }
 
-    /** {@return whether the reader must see the entry correctly in this state} */
+    /**
+     * {@return whether the reader reads the entry in this state} Not what it just wrote itself in this state (it read
+     * that back already), and a probe's records only in the state the probe ran in.
+     */
     static boolean mustRead(CompatibilityState state, Role reader, Entry entry) {
-        // Records from before expand reach the new representation only through the backfill.
-        return !(reader == Role.NEW && entry.state() == CompatibilityState.BEFORE_EXPAND && !state.backfillDone());
+        if (entry.writer() == reader && entry.state() == state) {
+            return false;
+        }
+        return !entry.probe() || entry.state() == state;
     }
 
     private @Nullable String readAll(DataSource ds, RowReader reader, List<Entry> entries, String readerName) {
@@ -371,21 +424,33 @@ public final class Walker {
         }
     }
 
-    /** Runs the backfill while both versions write from their own threads; {@return whether the backfill worked} */
+    /**
+     * Runs the backfill while the versions Tandem lets run during it (the old one; the new one too if the state is
+     * probed) write from their own threads; {@return whether the backfill worked}
+     */
     private boolean backfillWithWriters(Path path) {
         CompatibilityState state = CompatibilityState.BACKFILLING;
+        // While the backfill runs the plan is BACKFILLING; ask Tandem's rule for that state before anyone starts.
+        Readiness ready = Readiness.of(PlanState.BACKFILLING);
+        reportReadiness(state, ready);
         AtomicBoolean done = new AtomicBoolean();
         List<Role> roles = new ArrayList<>();
-        for (Role role : List.of(Role.OLD, Role.NEW)) {
+        List<String> notRun = new ArrayList<>();
+        for (Role role : VERSIONS) {
             AppVersion v = version(role);
-            if (!v.operations().isEmpty() || !v.writers().isEmpty()) {
+            if (!runs(ready, state, role)) {
+                notRun.add(v.name());
+            } else if (!v.operations().isEmpty() || !v.writers().isEmpty()) {
                 roles.add(role);
             }
         }
         Progress progress = new Progress(roles.size());
         List<Writer> writers = new ArrayList<>();
         for (int i = 0; i < roles.size(); i++) {
-            writers.add(new Writer(path, roles.get(i), i, done, progress));
+            Role role = roles.get(i);
+            Role other = role == Role.OLD ? Role.NEW : Role.OLD;
+            writers.add(new Writer(
+                    path, role, i, done, progress, !ready.mayRun(role), runs(ready, state, other), !ready.mayRun(other)));
         }
         Interleave listener = new Interleave(progress, settings.writerTimeout());
         for (Writer w : writers) {
@@ -416,13 +481,20 @@ public final class Walker {
                     .append(" rows in ")
                     .append(report.batches())
                     .append(" batches");
+            if (report.rowwiseBatches() > 0) {
+                detail.append(" (").append(report.rowwiseBatches()).append(" split to find unmappable rows)");
+            }
         }
         for (Writer w : writers) {
             detail.append(detail.length() == 0 ? "" : "; ")
                     .append(version(w.role).name())
+                    .append(w.probe ? " (probed)" : "")
                     .append(" ran ")
                     .append(w.rounds.get())
                     .append(" rounds meanwhile");
+        }
+        for (String name : notRun) {
+            detail.append(detail.length() == 0 ? "" : "; ").append(name).append(" not run: it may not run yet");
         }
         if (listener.stalled != null) {
             fail(state, Role.PLAN, "plan", "backfill", listener.stalled + "; " + detail);
@@ -501,36 +573,58 @@ public final class Walker {
     private static final class Tally {
         final Role role;
         final String version;
+        final boolean probe;
         int runs;
         int failures;
 
         @Nullable
         String firstError;
 
-        Tally(Role role, String version) {
+        Tally(Role role, String version, boolean probe) {
             this.role = role;
             this.version = version;
+            this.probe = probe;
         }
     }
 
-    /** One version's thread during the backfill: rounds of operations, writes and cross-version reads. */
+    /**
+     * One version's thread during the backfill: rounds of operations, writes and, if the other version runs during the
+     * backfill too, cross-version reads.
+     */
     private final class Writer {
         final Path path;
         final Role role;
         final int index;
         final AtomicBoolean done;
         final Progress progress;
+        /** Whether this version may not run during the backfill and runs as a probe. */
+        final boolean probe;
+        /** Whether the other version runs during the backfill, so that it reads what this one wrote. */
+        final boolean otherRuns;
+        /** Whether the other version runs as a probe. */
+        final boolean otherProbe;
         final AtomicInteger rounds = new AtomicInteger();
         final Map<String, Tally> tallies = new LinkedHashMap<>();
         final Thread thread;
         volatile @Nullable Throwable crashed;
 
-        Writer(Path path, Role role, int index, AtomicBoolean done, Progress progress) {
+        Writer(
+                Path path,
+                Role role,
+                int index,
+                AtomicBoolean done,
+                Progress progress,
+                boolean probe,
+                boolean otherRuns,
+                boolean otherProbe) {
             this.path = path;
             this.role = role;
             this.index = index;
             this.done = done;
             this.progress = progress;
+            this.probe = probe;
+            this.otherRuns = otherRuns;
+            this.otherProbe = otherProbe;
             this.thread =
                     new Thread(this::loop, "tandem-compat-" + version(role).name());
             thread.setDaemon(true);
@@ -559,16 +653,16 @@ public final class Walker {
                 } catch (Exception | AssertionError e) {
                     error = Errors.describe(e);
                 }
-                count(role, v.name(), op.name(), error);
+                count(role, v.name(), op.name(), error, probe);
             }
             Role otherRole = role == Role.OLD ? Role.NEW : Role.OLD;
             AppVersion other = version(otherRole);
             for (String kind : v.writers().keySet()) {
                 String key = path.nextKey(state, role);
-                String error = writeOne(path, state, role, kind, key);
-                count(role, v.name(), "write+read " + kind, error);
+                String error = writeOne(path, state, role, kind, key, probe);
+                count(role, v.name(), "write+read " + kind, error, probe);
                 RowReader reader = other.readers().get(kind);
-                if (error != null || reader == null) {
+                if (error != null || reader == null || !otherRuns) {
                     continue;
                 }
                 Entry written = null;
@@ -582,12 +676,12 @@ public final class Walker {
                 }
                 Role cross = role == Role.OLD ? Role.OLD_TO_NEW : Role.NEW_TO_OLD;
                 String crossError = readAll(path.dataSource(otherRole), reader, List.of(written), other.name());
-                count(cross, v.name() + " -> " + other.name(), "read " + kind, crossError);
+                count(cross, v.name() + " -> " + other.name(), "read " + kind, crossError, probe || otherProbe);
             }
         }
 
-        private void count(Role r, String version, String operation, @Nullable String error) {
-            Tally t = tallies.computeIfAbsent(version + "\0" + operation, k -> new Tally(r, version));
+        private void count(Role r, String version, String operation, @Nullable String error, boolean probed) {
+            Tally t = tallies.computeIfAbsent(version + "\0" + operation, k -> new Tally(r, version, probed));
             t.runs++;
             if (error != null) {
                 t.failures++;
@@ -609,33 +703,35 @@ public final class Walker {
         void report() {
             CompatibilityState state = CompatibilityState.BACKFILLING;
             if (thread.isAlive()) {
-                fail(
+                outcome(
                         state,
                         role,
                         version(role).name(),
                         "run while backfilling",
+                        probe,
                         "still running " + settings.writerTimeout().toMillis()
-                                + " ms after the backfill ended; an operation hangs");
+                                + " ms after the backfill ended; an operation hangs",
+                        "");
                 return;
             }
             Throwable c = crashed;
             if (c != null) {
-                fail(state, role, version(role).name(), "run while backfilling", Errors.describe(c));
+                outcome(state, role, version(role).name(), "run while backfilling", probe, Errors.describe(c), "");
             }
             for (Map.Entry<String, Tally> e : tallies.entrySet()) {
                 Tally t = e.getValue();
                 String operation = e.getKey().substring(e.getKey().indexOf('\0') + 1);
-                if (t.failures == 0) {
-                    pass(state, t.role, t.version, operation, t.runs + " runs during the backfill");
-                } else {
-                    fail(
-                            state,
-                            t.role,
-                            t.version,
-                            operation,
-                            "failed " + t.failures + " of " + t.runs + " runs" + " during the backfill; first: "
-                                    + t.firstError);
-                }
+                outcome(
+                        state,
+                        t.role,
+                        t.version,
+                        operation,
+                        t.probe,
+                        t.failures == 0
+                                ? null
+                                : "failed " + t.failures + " of " + t.runs + " runs" + " during the backfill; first: "
+                                        + t.firstError,
+                        t.runs + " runs during the backfill");
             }
         }
     }
@@ -657,7 +753,7 @@ public final class Walker {
         AppVersion v = version(role);
         for (String kind : v.writers().keySet()) {
             for (int i = 0; i < count; i++) {
-                String error = writeOne(path, writtenIn, role, kind, path.nextKey(writtenIn, role));
+                String error = writeOne(path, writtenIn, role, kind, path.nextKey(writtenIn, role), false);
                 if (error != null) {
                     fail(
                             target,
@@ -678,13 +774,42 @@ public final class Walker {
         }
     }
 
-    private void run(CompatibilityState state, Role role, String version, String operation, Action action) {
+    private void run(
+            CompatibilityState state, Role role, String version, String operation, boolean probe, Action action) {
+        String error = null;
         try {
             action.run();
-            pass(state, role, version, operation, "");
         } catch (Exception | AssertionError e) {
-            fail(state, role, version, operation, Errors.describe(e));
+            error = Errors.describe(e);
         }
+        outcome(state, role, version, operation, probe, error, "");
+    }
+
+    /**
+     * Adds a version's check: passed without an error; with one, failed, or not ready for a probe of a version that
+     * may not run in this state.
+     */
+    private void outcome(
+            CompatibilityState state,
+            Role role,
+            String version,
+            String operation,
+            boolean probe,
+            @Nullable String error,
+            String passDetail) {
+        if (error == null) {
+            String note = probe ? "probed where it may not run" : "";
+            pass(state, role, version, operation, join(note, passDetail));
+        } else if (probe) {
+            log.debug("{} - {} | {} | {}: not ready: {}", settings.plan().id(), state, version, operation, error);
+            checks.add(new Check(state, role, version, operation, Outcome.NOT_READY, error));
+        } else {
+            fail(state, role, version, operation, error);
+        }
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "; " + b;
     }
 
     private void pass(CompatibilityState state, Role role, String version, String operation, String detail) {
@@ -698,10 +823,6 @@ public final class Walker {
 
     private AppVersion version(Role role) {
         return role == Role.OLD ? settings.oldVersion() : settings.newVersion();
-    }
-
-    private static boolean mustWork(CompatibilityState state, Role role) {
-        return role == Role.OLD ? state.oldVersionMustWork() : state.newVersionMustWork();
     }
 
     /** Something that may fail. */
@@ -718,8 +839,9 @@ public final class Walker {
      * @param writer who wrote it
      * @param state when
      * @param expected what the writer read back
+     * @param probe whether it was written by a probe of a version that may not run in that state
      */
-    record Entry(String kind, String key, Role writer, CompatibilityState state, Object expected) {}
+    record Entry(String kind, String key, Role writer, CompatibilityState state, Object expected, boolean probe) {}
 
     /** One fresh database with its pools, migrator, lock recorder and the records written so far. */
     private final class Path implements AutoCloseable {

@@ -1,40 +1,86 @@
 package dev.tandem.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.postgres.PlanState;
 import dev.tandem.testkit.CompatibilityReport.Role;
 import dev.tandem.testkit.CompatibilityState;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class WalkerTest {
     private static Walker.Entry written(Role writer, CompatibilityState state) {
-        return new Walker.Entry("customer", "k", writer, state, "value");
+        return new Walker.Entry("customer", "k", writer, state, "value", false);
+    }
+
+    private static Walker.Entry probed(Role writer, CompatibilityState state) {
+        return new Walker.Entry("customer", "k", writer, state, "value", true);
     }
 
     @Test
-    void mustRead_recordFromBeforeExpand_newVersionOnlyOnceBackfilled() {
+    void mustRead_recordFromBeforeExpand_everyLaterReader() {
         Walker.Entry seed = written(Role.OLD, CompatibilityState.BEFORE_EXPAND);
 
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.NEW, seed)).isFalse();
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLING, Role.NEW, seed))
+        assertThat(Walker.mustRead(CompatibilityState.BEFORE_EXPAND, Role.OLD, seed))
                 .isFalse();
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, seed)).isTrue();
         assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, seed))
                 .isTrue();
         assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, seed))
                 .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, seed)).isTrue();
+        // A probe of the new version reads it too: that it reads empty columns there is why it may not run yet.
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.NEW, seed)).isTrue();
     }
 
     @Test
-    void mustRead_recordWrittenAfterExpand_alwaysByBoth() {
-        Walker.Entry fromNew = written(Role.NEW, CompatibilityState.EXPANDED);
+    void mustRead_ownRecordOfThisState_readBackAlready() {
+        Walker.Entry fromNew = written(Role.NEW, CompatibilityState.BACKFILLED_VERIFIED);
 
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, fromNew))
+        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, fromNew))
+                .isFalse();
+        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, fromNew))
                 .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.ROLLED_BACK_FROM_EXPANDED, Role.OLD, fromNew))
+        assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, fromNew))
                 .isTrue();
-        assertThat(Walker.mustRead(
-                        CompatibilityState.EXPANDED, Role.NEW, written(Role.OLD, CompatibilityState.EXPANDED)))
+        assertThat(Walker.mustRead(CompatibilityState.ROLLED_BACK_FROM_BACKFILLED, Role.OLD, fromNew))
                 .isTrue();
+    }
+
+    @Test
+    void mustRead_probeRecord_onlyInItsOwnState() {
+        Walker.Entry early = probed(Role.NEW, CompatibilityState.EXPANDED);
+
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, early)).isTrue();
+        assertThat(Walker.mustRead(CompatibilityState.BACKFILLING, Role.OLD, early))
+                .isFalse();
+        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, early))
+                .isFalse();
+        assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, early))
+                .isFalse();
+    }
+
+    @Test
+    void readiness_followsPlanStatus() {
+        assertThat(Arrays.stream(PlanState.values()).filter(s -> Readiness.of(s).newMayRun()))
+                .containsExactly(PlanState.BACKFILLED, PlanState.VERIFIED, PlanState.CONTRACTING, PlanState.CONTRACTED);
+        assertThat(Arrays.stream(PlanState.values()).filter(s -> !Readiness.of(s).oldMayRun()))
+                .containsExactly(PlanState.CONTRACTING, PlanState.CONTRACTED);
+        assertThat(Readiness.of(PlanState.EXPANDED).mayRun(Role.NEW)).isFalse();
+        assertThat(Readiness.of(PlanState.EXPANDED).mayRun(Role.OLD)).isTrue();
+        assertThatThrownBy(() -> Readiness.of(PlanState.EXPANDED).mayRun(Role.PLAN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a version: PLAN");
+    }
+
+    @Test
+    void readiness_why_namesThePlanStateAndTheRule() {
+        assertThat(Readiness.of(PlanState.VERIFIED).why(Role.NEW)).isEqualTo("plan VERIFIED");
+        assertThat(Readiness.of(PlanState.BACKFILLING).why(Role.NEW))
+                .isEqualTo("plan BACKFILLING: the new version may not run before the backfill is complete");
+        assertThat(Readiness.of(PlanState.ROLLED_BACK).why(Role.NEW))
+                .isEqualTo("plan ROLLED_BACK: the new version may not run after a rollback");
+        assertThat(Readiness.of(PlanState.CONTRACTED).why(Role.OLD))
+                .isEqualTo("plan CONTRACTED: the old version may not run once contract has started");
     }
 }
