@@ -183,7 +183,17 @@ public final class Catalog {
         return names;
     }
 
-    private static final String DEPENDENTS = "SELECT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid),"
+    private static final String DEPENDENTS = "SELECT CASE"
+            // a view's rule is the view; a generated column's expression is the column
+            + "   WHEN d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN (SELECT"
+            + "     pg_catalog.pg_describe_object('pg_catalog.pg_class'::pg_catalog.regclass, w.ev_class, 0)"
+            + "     FROM pg_catalog.pg_rewrite w WHERE w.oid = d.objid)"
+            + "   WHEN d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN (SELECT 'generated column '"
+            + "     || pg_catalog.quote_ident(g.attname) || ' of ' || ad.adrelid::pg_catalog.regclass::text"
+            + "     FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute g ON g.attrelid = ad.adrelid"
+            + "     AND g.attnum = ad.adnum WHERE ad.oid = d.objid AND g.attgenerated <> '')"
+            + "   END,"
+            + " pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid),"
             + " d.deptype::text, d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass"
             + "   AND (SELECT tg.tgname FROM pg_catalog.pg_trigger tg WHERE tg.oid = d.objid) = ANY (?::text[]),"
             + " d.classid, d.objid"
@@ -231,10 +241,11 @@ public final class Catalog {
             ps.setString(3, column.value());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (rs.getBoolean(3)) {
+                    if (rs.getBoolean(4)) {
                         continue;
                     }
-                    kinds.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+                    String what = rs.getString(1) != null ? rs.getString(1) : rs.getString(2);
+                    kinds.computeIfAbsent(what, k -> new HashSet<>()).add(rs.getString(3));
                 }
             }
         }

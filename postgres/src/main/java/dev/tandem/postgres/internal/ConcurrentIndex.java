@@ -60,9 +60,12 @@ record ConcurrentIndex(Identifier schema, Identifier name) {
                 + " pg_catalog.quote_ident(x.relname) FROM pg_catalog.pg_index i"
                 + " JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
-                + " WHERE i.indrelid = pg_catalog.to_regclass(?) AND NOT i.indisvalid"
+                // the statement names the table, or (REINDEX INDEX) one of its indexes
+                + " WHERE i.indrelid = COALESCE((SELECT j.indrelid FROM pg_catalog.pg_index j"
+                + "   WHERE j.indexrelid = pg_catalog.to_regclass(?)), pg_catalog.to_regclass(?)) AND NOT i.indisvalid"
                 + " AND x.relname ~ '_cc(new|old)[0-9]*$'")) {
             ps.setString(1, table.quoted());
+            ps.setString(2, table.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));

@@ -34,6 +34,9 @@ public final class RawSqlLinter {
     private static final Pattern ALTER_TABLE =
             Pattern.compile("^ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern ON_TABLE = Pattern.compile("\\sON\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern REINDEX = Pattern.compile(
+            "^REINDEX\\s*(?:\\([^)]*\\)\\s*)?(?:INDEX|TABLE)\\s+(?:CONCURRENTLY\\s+)?" + NAME,
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern DML_TABLE = Pattern.compile(
             "^(?:UPDATE|DELETE\\s+FROM|INSERT\\s+INTO|LOCK\\s+TABLE|DROP\\s+TABLE(?:\\s+IF\\s+EXISTS)?|VACUUM\\s+FULL|CLUSTER)\\s+(?:ONLY\\s+)?"
                     + NAME,
@@ -64,6 +67,22 @@ public final class RawSqlLinter {
                     false,
                     true,
                     "UNSAFE: blocks writes for the whole build; use CREATE INDEX CONCURRENTLY");
+        }
+        if (u.startsWith("REINDEX")) {
+            boolean concurrently = u.matches("^REINDEX\\s*(\\([^)]*\\)\\s*)?(INDEX|TABLE) CONCURRENTLY .*");
+            return concurrently
+                    ? new Finding(
+                            LockMode.SHARE_UPDATE_EXCLUSIVE,
+                            rel,
+                            false,
+                            true,
+                            "rebuilds without blocking writes; may leave an INVALID *_ccnew index on failure")
+                    : new Finding(
+                            LockMode.SHARE,
+                            rel,
+                            false,
+                            true,
+                            "UNSAFE: blocks writes while it rebuilds; use REINDEX ... CONCURRENTLY");
         }
         if (u.startsWith("DROP INDEX CONCURRENTLY")) {
             return new Finding(LockMode.SHARE_UPDATE_EXCLUSIVE, null, false, false, "");
@@ -210,7 +229,7 @@ public final class RawSqlLinter {
     }
 
     private static @Nullable TableName relation(String sql, Identifier defaultSchema) {
-        for (Pattern p : new Pattern[] {ALTER_TABLE, DML_TABLE, ON_TABLE}) {
+        for (Pattern p : new Pattern[] {ALTER_TABLE, REINDEX, DML_TABLE, ON_TABLE}) {
             Matcher m = p.matcher(sql);
             if (m.find()) {
                 return parseName(m.group(1), defaultSchema);
