@@ -285,6 +285,28 @@ class RecoveryIT {
     }
 
     @Test
+    void backfillThatGivesUpOnRowLocks_namesTheSessionHoldingThem() throws Exception {
+        MigrationPlan plan = Plans.addressPlan();
+        PostgresMigrator migrator = PostgresMigrator.create(
+                ds,
+                quick().withBatchTimeouts(Duration.ofSeconds(60), Duration.ofMillis(50))
+                        .withBatchSizes(100, 100, 100));
+        migrator.expand(plan);
+        try (Connection writer = db.newDataSource(1, "row-locker").getConnection();
+                Statement s = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            s.executeUpdate("UPDATE customers SET name = 'locked' WHERE id = 1");
+            assertThatThrownBy(() -> migrator.backfill(plan))
+                    .isInstanceOf(StepExecutionException.class)
+                    .hasMessageContaining("kept the rows locked longer than the batch lock timeout")
+                    .hasMessageContaining("Sessions writing the table: pid ")
+                    .hasMessageContaining("row-locker");
+            writer.rollback();
+        }
+        assertThat(migrator.backfill(plan).rowsFilled()).isEqualTo(1_000);
+    }
+
+    @Test
     void contractAfterRollback_isAStateConflict() throws Exception {
         MigrationPlan plan = Plans.addressPlan();
         PostgresMigrator migrator = PostgresMigrator.create(ds, quick());

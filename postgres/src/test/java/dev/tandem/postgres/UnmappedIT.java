@@ -71,12 +71,12 @@ class UnmappedIT {
                                 "20",
                                 "22001",
                                 "column \"state\" (character varying(2)): value too long for type character"
-                                        + " varying(2); computed value 'California'"),
+                                        + " varying(2); computed value 'California' (10 characters)"),
                         org.assertj.core.groups.Tuple.tuple(
                                 String.valueOf(inserted),
                                 "22001",
                                 "column \"street_address\" (character varying(255)): value too long for type"
-                                        + " character varying(255); computed value '" + "x".repeat(100) + "...'"),
+                                        + " character varying(255); computed value '" + "x".repeat(100) + "...' (300 characters)"),
                         org.assertj.core.groups.Tuple.tuple("40", null, "the plan's mappableWhen condition is false"));
         assertThat(v2.address(30)).isEqualTo(new Address(null, null, null, null)); // NULL address is not unmapped
 

@@ -48,11 +48,16 @@ final class RowDiagnosis {
             }
             String value = value(c, p.valueSql(), key, inTransaction);
             String reason = "column " + p.column().quoted() + (p.type().isEmpty() ? "" : " (" + p.type() + ")") + ": "
-                    + SqlStates.serverMessage(failed)
-                    + (value == null ? "" : "; computed value " + Sql.literal(shorten(value)));
+                    + SqlStates.serverMessage(failed) + (value == null ? "" : "; computed value " + describe(value));
             return new Failure(p.direction(), SqlStates.of(failed), reason);
         }
         return new Failure("forward", SqlStates.of(cause), SqlStates.serverMessage(cause));
+    }
+
+    /** The value as a literal, cut to 100 characters, with its length (what overflowed a varchar). */
+    private static String describe(String value) {
+        int length = value.codePointCount(0, value.length());
+        return Sql.literal(shorten(value)) + " (" + length + (length == 1 ? " character)" : " characters)");
     }
 
     private static String shorten(String value) {

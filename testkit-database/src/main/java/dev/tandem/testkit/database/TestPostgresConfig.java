@@ -31,7 +31,7 @@ public record TestPostgresConfig(
         @Nullable String password) {
 
     /** The PostgreSQL major version used when none is configured. */
-    public static final int DEFAULT_MAJOR_VERSION = 17;
+    public static final int DEFAULT_MAJOR_VERSION = 18;
 
     /** System property naming the JDBC URL of an existing server. */
     public static final String JDBC_URL_PROPERTY = "tandem.test.jdbc.url";

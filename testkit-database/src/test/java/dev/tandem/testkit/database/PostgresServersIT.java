@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PostgresServersIT {
-    private static final TestPostgresConfig EMBEDDED_17 =
-            TestPostgresConfig.defaults().withSource(PostgresSource.EMBEDDED).withMajorVersion(17);
+    private static final TestPostgresConfig EMBEDDED_DEFAULT = TestPostgresConfig.defaults()
+            .withSource(PostgresSource.EMBEDDED)
+            .withMajorVersion(TestPostgresConfig.DEFAULT_MAJOR_VERSION);
 
     @Test
     void shared_concurrentCallsWithEqualConfigs_oneServer() throws Exception {
@@ -23,14 +24,15 @@ class PostgresServersIT {
                     () -> {
                         ready.countDown();
                         awaitQuietly(ready);
-                        return PostgresServers.shared(EMBEDDED_17);
+                        return PostgresServers.shared(EMBEDDED_DEFAULT);
                     },
                     executor);
             CompletableFuture<PostgresServer> second = CompletableFuture.supplyAsync(
                     () -> {
                         ready.countDown();
                         awaitQuietly(ready);
-                        return PostgresServers.shared(TestPostgresConfig.defaults()); // AUTO, no URL: embedded 17
+                        return PostgresServers.shared(
+                                TestPostgresConfig.defaults()); // AUTO, no URL: embedded, default version
                     },
                     executor);
 
@@ -43,14 +45,14 @@ class PostgresServersIT {
 
     @Test
     void shared_close_isNoOpAndServerStaysUsable() throws SQLException {
-        PostgresServer server = PostgresServers.shared(EMBEDDED_17);
+        PostgresServer server = PostgresServers.shared(EMBEDDED_DEFAULT);
 
         server.close();
 
         try (TestDatabase database = server.createDatabase("after_close")) {
             assertThat(Sessions.databaseExists(server, database.name())).isTrue();
         }
-        assertThat(PostgresServers.shared(EMBEDDED_17)).isSameAs(server);
+        assertThat(PostgresServers.shared(EMBEDDED_DEFAULT)).isSameAs(server);
     }
 
     @Test

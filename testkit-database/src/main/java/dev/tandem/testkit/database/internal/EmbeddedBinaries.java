@@ -47,7 +47,8 @@ public final class EmbeddedBinaries {
     public static final String GROUP_ID = "io.zonky.test.postgres";
 
     /** Versions used when the repository's metadata cannot be read; other majors have none. */
-    static final Map<Integer, String> PINNED_VERSIONS = Map.of(17, "17.6.0", 14, "14.19.0");
+    static final Map<Integer, String> PINNED_VERSIONS =
+            Map.of(18, "18.6.0", 17, "17.6.0", 16, "16.15.0", 15, "15.19.0", 14, "14.19.0");
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBinaries.class);
     private static final Pattern METADATA_VERSION = Pattern.compile("<version>\\s*([^<\\s]+)\\s*</version>");
