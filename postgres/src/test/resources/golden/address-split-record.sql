@@ -398,22 +398,6 @@ DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_note"();
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record";
 
 == ROLLBACK ==
--- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"
-LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
--- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"
-ALTER TABLE "public"."customers" DROP CONSTRAINT IF EXISTS "tandem_nn_5156619d24";
--- customers.address/drop/restore-not-null-1: ACCESS EXCLUSIVE on "public"."customers"; catalog-only: new writes are checked from here on
-ALTER TABLE "public"."customers" ADD CONSTRAINT "tandem_nn_5156619d24" CHECK ("address" IS NOT NULL) NOT VALID;
--- customers.address/drop/restore-not-null-2: SHARE UPDATE EXCLUSIVE on "public"."customers"
-LOCK TABLE ONLY "public"."customers" IN SHARE UPDATE EXCLUSIVE MODE;
--- customers.address/drop/restore-not-null-2: SHARE UPDATE EXCLUSIVE on "public"."customers", scans the table; scans the table; reads and writes go on
-ALTER TABLE "public"."customers" VALIDATE CONSTRAINT "tandem_nn_5156619d24";
--- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"
-LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
--- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"; no scan: the validated CHECK proves it
-ALTER TABLE "public"."customers" ALTER COLUMN "address" SET NOT NULL;
--- customers.address/drop/restore-not-null-3: ACCESS EXCLUSIVE on "public"."customers"
-ALTER TABLE "public"."customers" DROP CONSTRAINT IF EXISTS "tandem_nn_5156619d24";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"

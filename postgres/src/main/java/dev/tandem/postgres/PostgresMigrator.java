@@ -562,7 +562,9 @@ public final class PostgresMigrator {
                         ErrorCode.STATE_CONFLICT,
                         plan.id(),
                         "Cannot roll back plan '" + plan.id() + "' yet: " + nulls + " rows of " + t.quoted()
-                                + " have no value in " + d.column().quoted() + " (the new version no longer writes it,"
+                                + (nulls == 1 ? " has" : " have") + " no value in "
+                                + d.column().quoted()
+                                + " (the new version no longer writes it,"
                                 + " so expand let it be NULL), and rollback restores its NOT NULL constraint. Stop the"
                                 + " new version, give those rows a value (UPDATE " + t.quoted() + " SET "
                                 + d.column().quoted() + " = ... WHERE "
@@ -594,11 +596,12 @@ public final class PostgresMigrator {
     }
 
     /**
-     * {@return the values of the plan recorded as unmapped and not fixed yet, oldest first, at most {@code limit};
-     * never changes anything and takes no lock}
+     * {@return the values of the plan recorded as unmapped, oldest first, at most {@code limit}; never changes anything
+     * and takes no lock}
      *
-     * <p>Each row names the table and the primary-key values of the row to fix. A write that the plan can map clears
-     * the record; {@link #verify} then reports the plan contractable.
+     * <p>Each row names the table and the primary-key values of the row to fix, the column and the reason. A row fixed
+     * since it was recorded stays listed until the next {@link #verify} (which {@link #contract} runs first) finds it
+     * consistent and forgets it.
      *
      * @param plan the plan
      * @param limit the most rows to return, at least 1
@@ -655,7 +658,9 @@ public final class PostgresMigrator {
                 for (Violation v : preflight.violations()) {
                     notes.merge(v.where(), "contract would fail now: " + v.message(), (a, b) -> a + "; " + b);
                 }
-                return Explainer.explain(plan, renderer, preflight.facts(), notes);
+                StateStore store = new StateStore(options.stateSchema());
+                Set<String> expanded = store.exists(c) ? store.doneSteps(c, plan.id(), "expand") : Set.of();
+                return Explainer.explain(plan, renderer, preflight.facts(), notes, expanded);
             } finally {
                 DdlRunner.rollbackQuietly(c);
                 if (auto) {
@@ -893,8 +898,9 @@ public final class PostgresMigrator {
                 ErrorCode.CONTRACT_REFUSED,
                 plan.id(),
                 "Contract of plan '" + plan.id() + "' refused: " + why + ". Contract drops the old representation,"
-                        + " so it runs only when every row is consistent and nothing is unmapped. Fix the values (a"
-                        + " write the plan can map clears them) and run verify, or call forceContract(plan, reason)."
+                        + " so it runs only when every row is consistent and nothing is unmapped. Fix the values"
+                        + " (through either version, or with SQL) and run contract again: it verifies first, and"
+                        + " verification forgets the rows that were fixed. Or call forceContract(plan, reason)."
                         + " Nothing was changed.");
     }
 

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A row whose value could not be mapped to the other representation and was recorded under
- * {@link dev.tandem.plan.UnmappedPolicy#RECORD}. Fix the value (any write that makes it mappable clears the record) or
- * force the contract with a reason.
+ * {@link dev.tandem.plan.UnmappedPolicy#RECORD}. Fix the value (a write that makes it mappable; the next verification,
+ * which contract runs first, then forgets the record) or force the contract with a reason.
  *
  * @param stepId the sync rule's step id
  * @param table the table, as PostgreSQL shows it

@@ -76,7 +76,8 @@ class UnmappedIT {
                                 String.valueOf(inserted),
                                 "22001",
                                 "column \"street_address\" (character varying(255)): value too long for type"
-                                        + " character varying(255); computed value '" + "x".repeat(100) + "...' (300 characters)"),
+                                        + " character varying(255); computed value '" + "x".repeat(100)
+                                        + "...' (300 characters)"),
                         org.assertj.core.groups.Tuple.tuple("40", null, "the plan's mappableWhen condition is false"));
         assertThat(v2.address(30)).isEqualTo(new Address(null, null, null, null)); // NULL address is not unmapped
 
@@ -120,6 +121,37 @@ class UnmappedIT {
         assertThat(migrator.verify(plan).contractable()).isTrue();
         assertThat(Db.count(ds, "SELECT count(*) FROM tandem.unmapped")).isZero();
         assertThat(new Apps.V2(ds).address(10)).isEqualTo(new Address("10 Fixed St", "Town", "CA", "90001"));
+    }
+
+    @Test
+    void reject_backfillStopsAtTheFirstExistingRowItCannotMap_andResumesThereOnceFixed() throws Exception {
+        MigrationPlan plan = Plans.addressPlan(UnmappedPolicy.REJECT);
+        PostgresMigrator migrator =
+                PostgresMigrator.create(ds, PostgresOptions.defaults().withBatchSizes(100, 100, 100));
+        migrator.expand(plan);
+        assertThatThrownBy(() -> migrator.backfill(plan))
+                .isInstanceOfSatisfying(
+                        dev.tandem.StepExecutionException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BACKFILL_FAILED))
+                .hasMessageContaining("stopped at row (20) of \"public\".\"customers\", which the plan cannot map:"
+                        + " column \"state\" (character varying(2)): value too long for type character varying(2);"
+                        + " computed value 'California' (10 characters)")
+                .hasMessageContaining("policy is REJECT");
+        // the rows before it are filled; nothing was recorded
+        assertThat(Db.count(
+                        ds,
+                        "SELECT count(*) FROM customers WHERE id < 20 AND id <> 10 AND id <> 30" + " AND city IS NULL"))
+                .isZero();
+        assertThat(Db.count(
+                        ds,
+                        "SELECT count(*) FROM tandem.unmapped WHERE direction = 'forward' AND sqlstate IS"
+                                + " NOT NULL"))
+                .isZero();
+
+        new Apps.V1(ds).updateAddress(20, "20 Good St, Town, CA, 90001");
+        assertThat(migrator.backfill(plan).rowsFilled()).isPositive();
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE city IS NULL AND address IS NOT NULL"))
+                .isEqualTo(1); // row 10, whose value the plan's condition rejects: recorded, for verify to report
     }
 
     @Test

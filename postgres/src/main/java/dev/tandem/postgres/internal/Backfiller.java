@@ -142,6 +142,9 @@ public final class Backfiller {
                     try {
                         filled = split(c, step, sql, cursor, end, batchSize, last, replica, e);
                     } catch (SQLException e2) {
+                        if (SqlStates.connectionLost(e2)) {
+                            throw e2;
+                        }
                         throw failure(c, step, sql, cursor, batchSize, e2);
                     }
                     split++;
@@ -381,6 +384,9 @@ public final class Backfiller {
         if (n <= 1) {
             if (n == 1) {
                 String[] key = requireNonNull(bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, 0));
+                if (step.rule().unmappedPolicy() == dev.tandem.plan.UnmappedPolicy.REJECT) {
+                    throw rejected(c, step, sql, key, replica, cause);
+                }
                 recordFailure(c, step, sql, key, replica, cause);
             }
             try {
@@ -430,6 +436,35 @@ public final class Backfiller {
         } finally {
             DdlRunner.autocommitQuietly(c);
         }
+    }
+
+    /**
+     * Under {@link dev.tandem.plan.UnmappedPolicy#REJECT} no value the plan cannot map enters the new shape: the
+     * backfill stops at the first existing row that has one, names it, and resumes there once it is fixed.
+     */
+    private StepExecutionException rejected(
+            Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
+            throws SQLException {
+        RowDiagnosis.Failure f;
+        try {
+            begin(c, replica);
+            f = RowDiagnosis.diagnose(c, sql.probes(), key, true, cause);
+        } finally {
+            DdlRunner.rollbackQuietly(c);
+            DdlRunner.autocommitQuietly(c);
+        }
+        return new StepExecutionException(
+                ErrorCode.BACKFILL_FAILED,
+                planId,
+                step.id().value(),
+                "backfill",
+                f.sqlstate(),
+                "Backfill step '" + step.id() + "' of plan '" + planId + "' stopped at row (" + String.join(", ", key)
+                        + ") of " + sql.table().quoted() + ", which the plan cannot map: " + f.reason()
+                        + ". The rule's unmapped-value policy is REJECT, so no such value enters the new columns. Fix"
+                        + " the row (through the old version, or with SQL) and run backfill again: it resumes at this"
+                        + " row; earlier batches are saved. Or use UnmappedPolicy.RECORD to record such rows and go on.",
+                cause);
     }
 
     static long count(Connection c, String sql, String @Nullable [] lo, String[] hi) throws SQLException {

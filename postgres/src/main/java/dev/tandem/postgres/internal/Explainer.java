@@ -24,7 +24,7 @@ public final class Explainer {
      */
     public static PlanExplanation explain(
             MigrationPlan plan, PostgresRenderer renderer, Map<TableName, TableFacts> facts) {
-        return explain(plan, renderer, facts, Map.of());
+        return explain(plan, renderer, facts, Map.of(), java.util.Set.of());
     }
 
     /**
@@ -34,12 +34,14 @@ public final class Explainer {
      * @param renderer its renderer
      * @param facts catalog facts per qualified table of every sync rule
      * @param notes per contract step id, a remark added to its statements (what a drop also drops, why it would fail)
+     * @param relaxed the contract steps whose NOT NULL relax expand has marked done already
      */
     public static PlanExplanation explain(
             MigrationPlan plan,
             PostgresRenderer renderer,
             Map<TableName, TableFacts> facts,
-            Map<String, String> notes) {
+            Map<String, String> notes,
+            java.util.Set<String> relaxed) {
         List<ExplainedStatement> out = new ArrayList<>();
         for (SqlUnit u : renderer.expandUnits(plan, facts)) {
             add(out, Section.EXPAND, u);
@@ -65,7 +67,9 @@ public final class Explainer {
         for (SqlUnit u : renderer.contractUnits(plan, facts)) {
             add(out, Section.CONTRACT, noted(u, notes));
         }
-        for (SqlUnit u : renderer.rollbackUnits(plan)) {
+        // the NOT NULL restores of rollback run only for columns whose NOT NULL expand relaxes
+        for (SqlUnit u : renderer.rollbackUnits(
+                plan, c -> relaxed.contains(c.id().value()) || renderer.relaxesNotNull(plan, c, facts))) {
             add(out, Section.ROLLBACK, u);
         }
         return new PlanExplanation(plan.id(), plan.checksum(), out);

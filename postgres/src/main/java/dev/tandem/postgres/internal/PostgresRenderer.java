@@ -148,12 +148,8 @@ public final class PostgresRenderer {
         // A NOT NULL column without a default that contract drops: the new version's inserts leave it out (unless a
         // backward mapping fills it from what the new version writes).
         for (Step step : plan.steps(Phase.CONTRACT)) {
-            if (step instanceof Contract c && c.change() instanceof DropColumn d) {
-                TableFacts f = facts.get(qualify(d.table()));
-                ColumnFacts column = f == null ? null : f.column(d.column());
-                if (column != null && column.notNull() && !column.hasDefault() && !filledBackward(plan, d)) {
-                    units.add(relaxNotNullUnit(c, d));
-                }
+            if (step instanceof Contract c && c.change() instanceof DropColumn d && relaxesNotNull(plan, c, facts)) {
+                units.add(relaxNotNullUnit(c, d));
             }
         }
         // a copy's new column takes over the old one's default before the trigger starts to compare with it
@@ -164,6 +160,23 @@ public final class PostgresRenderer {
         }
         units.addAll(syncs);
         return units;
+    }
+
+    /**
+     * {@return whether expand relaxes the NOT NULL of the column a contract step drops: it is NOT NULL, has no default,
+     * and no backward mapping fills it from what the new version writes}
+     *
+     * @param plan the plan
+     * @param step the contract step
+     * @param facts catalog facts per qualified table
+     */
+    public boolean relaxesNotNull(MigrationPlan plan, Contract step, Map<TableName, TableFacts> facts) {
+        if (!(step.change() instanceof DropColumn d)) {
+            return false;
+        }
+        TableFacts f = facts.get(qualify(d.table()));
+        ColumnFacts column = f == null ? null : f.column(d.column());
+        return column != null && column.notNull() && !column.hasDefault() && !filledBackward(plan, d);
     }
 
     private boolean filledBackward(MigrationPlan plan, DropColumn d) {
@@ -269,7 +282,7 @@ public final class PostgresRenderer {
                         t,
                         false,
                         true,
-                        "scans the table; reads and writes go on")));
+                        "reads and writes go on")));
     }
 
     /** Contract, in the table's drop unit after the old column is gone: the copy takes over its names and NOT NULL. */
@@ -931,6 +944,17 @@ public final class PostgresRenderer {
      * @param plan the plan
      */
     public List<SqlUnit> rollbackUnits(MigrationPlan plan) {
+        return rollbackUnits(plan, step -> true);
+    }
+
+    /**
+     * {@return the rollback units, with the NOT NULL restores only for the dropped columns {@code relaxed} accepts (for
+     * explain; when rollback runs, each restore runs only if expand marked its relax done)}
+     *
+     * @param plan the plan
+     * @param relaxed whether expand relaxes (or relaxed) the NOT NULL of the column a contract step drops
+     */
+    public List<SqlUnit> rollbackUnits(MigrationPlan plan, java.util.function.Predicate<Contract> relaxed) {
         Map<TableName, List<RenderedStatement>> bodies = new LinkedHashMap<>();
         Map<TableName, List<StepId>> steps = new LinkedHashMap<>();
         List<SqlUnit> raw = new ArrayList<>();
@@ -967,7 +991,7 @@ public final class PostgresRenderer {
             }
         }
         List<SqlUnit> units = new ArrayList<>(raw);
-        units.addAll(restoreNotNull(plan));
+        units.addAll(restoreNotNull(plan, relaxed));
         for (Map.Entry<TableName, List<RenderedStatement>> e : bodies.entrySet()) {
             units.add(locked(
                     Phase.EXPAND,
@@ -1022,10 +1046,10 @@ public final class PostgresRenderer {
      * Rollback restores a relaxed NOT NULL without a long lock: a {@code CHECK (c IS NOT NULL) NOT VALID}, validated
      * under SHARE UPDATE EXCLUSIVE (reads and writes go on), lets {@code SET NOT NULL} skip its scan.
      */
-    private List<SqlUnit> restoreNotNull(MigrationPlan plan) {
+    private List<SqlUnit> restoreNotNull(MigrationPlan plan, java.util.function.Predicate<Contract> relaxed) {
         List<SqlUnit> out = new ArrayList<>();
         for (Step step : plan.steps(Phase.CONTRACT)) {
-            if (!(step instanceof Contract c) || !(c.change() instanceof DropColumn d)) {
+            if (!(step instanceof Contract c) || !(c.change() instanceof DropColumn d) || !relaxed.test(c)) {
                 continue;
             }
             TableName t = qualify(d.table());
@@ -1063,7 +1087,7 @@ public final class PostgresRenderer {
                                     t,
                                     false,
                                     true,
-                                    "scans the table; reads and writes go on")),
+                                    "reads and writes go on")),
                             true)
                     .requiring(c.id()));
             out.add(locked(
