@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * pgjdbc's server-prepared {@code SELECT *} across the plan's {@code ADD COLUMN} (expand) and {@code DROP COLUMN}
@@ -66,7 +67,11 @@ class CachedPlanIT {
                 c.commit();
                 return name;
             } catch (SQLException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException closed) {
+                    e.addSuppressed(closed); // HikariCP closed the connection it counts as broken
+                }
                 throw e;
             }
         }
@@ -92,7 +97,7 @@ class CachedPlanIT {
             assertThat(((SQLException) afterExpand).getSQLState()).isEqualTo("0A000");
             DocOutputs.check("troubleshooting.md", "cached-plan", afterExpand.getMessage());
             DocOutputs.check("compatibility-tests.md", "cached-plan", afterExpand.getMessage());
-            // pgjdbc forgot the statement: the next run on that connection prepares it again and works
+            // HikariCP counts 0A000 as a broken connection and replaces it: the next read works
             assertThat(findName(app, 1)).isEqualTo("John Doe");
 
             migrator.runTo(plan, PlanState.VERIFIED);
@@ -104,6 +109,29 @@ class CachedPlanIT {
             assertThat(afterContract).isInstanceOf(SQLException.class);
             assertThat(((SQLException) afterContract).getSQLState()).isEqualTo("0A000");
             assertThat(findName(app, 1)).isEqualTo("John Doe");
+        }
+    }
+
+    @Test
+    void plainConnection_inATransactionAfterExpand_failsOnceThenPgjdbcPreparesAgain() throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(db.jdbcUrl());
+        ds.setUser(db.user());
+        ds.setPassword(db.password());
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 10; i++) {
+                select(c);
+                c.commit();
+            }
+            PostgresMigrator.create(dataSource).expand(plan);
+
+            Throwable e = catchThrowable(() -> select(c));
+
+            assertThat(e).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000");
+            c.rollback();
+            assertThat(select(c)).isEqualTo("John Doe");
         }
     }
 

@@ -28,8 +28,8 @@ class ConceptsTest {
 
     @Test
     void versions_everyState_saysWhichVersionMayRun() {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-13s %-12s %s%n", "state", "old version",
-                "new version"));
+        StringBuilder table = new StringBuilder(
+                String.format(Locale.ROOT, "%-13s %-12s %s%n", "state", "old version", "new version"));
         for (PlanState state : PlanState.values()) {
             PlanStatus status = new PlanStatus("p", "c", state, null, 0, -1, 0, null, null);
             table.append(String.format(

@@ -22,8 +22,8 @@ final class DeploymentRoles implements AutoCloseable {
     private static final Pattern NAMES = Pattern.compile("\\b(migrator|app|shop)\\b");
 
     private final TestDatabase db;
-    private final String suffix =
-            Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36).toLowerCase(Locale.ROOT);
+    private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+            .toLowerCase(Locale.ROOT);
     private final List<String> created = new ArrayList<>();
 
     DeploymentRoles(TestDatabase db) {

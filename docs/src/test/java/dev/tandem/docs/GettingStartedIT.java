@@ -14,6 +14,9 @@ import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.VerifyReport;
 import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +87,7 @@ class GettingStartedIT {
         log.info("{}", status); // Plan 'customers-address-split': EXPANDED (...)
         // end::expand[]
         assertThat(status.state()).isEqualTo(PlanState.EXPANDED);
+        assertThat(status.newVersionMayRun()).isFalse();
         DocOutputs.check(PAGE, "status-expanded", status.toString());
 
         DocsDatabase.run(dataSource, "customers.sql", "v1-writes");
@@ -101,6 +105,7 @@ class GettingStartedIT {
         log.info("{}", report);
         // end::backfill[]
         assertThat(report.rowsFilled()).isEqualTo(5);
+        assertThat(migrator.status(plan).newVersionMayRun()).isTrue(); // version 2 may start now
         DocOutputs.check(PAGE, "backfill-report", report.toString());
 
         // tag::verify[]
@@ -121,7 +126,7 @@ class GettingStartedIT {
         DocOutputs.check(PAGE, "status-verified", now.toString());
 
         // tag::contract[]
-        migrator.contract(plan); // refused unless the last verify passed; drops the trigger and address
+        migrator.contract(plan); // verifies again, refused unless all is consistent; drops the triggers and address
         // end::contract[]
         assertThat(migrator.status(plan).state()).isEqualTo(PlanState.CONTRACTED);
     }
@@ -150,6 +155,14 @@ class GettingStartedIT {
         // end::rollback[]
 
         assertThat(rolledBack.state()).isEqualTo(PlanState.ROLLED_BACK);
+        // address was nullable and stays so: explain's restore-not-null units run only for a relaxed column
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT attnotnull FROM pg_attribute"
+                        + " WHERE attrelid = 'customers'::regclass AND attname = 'address'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBoolean(1)).isFalse();
+        }
         DocOutputs.check(PAGE, "after-rollback", DocsDatabase.query(dataSource, "customers.sql", "after-rollback"));
     }
 

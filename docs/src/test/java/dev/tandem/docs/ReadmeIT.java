@@ -47,27 +47,24 @@ class ReadmeIT {
     @Test
     void firstPlan_bothVersionsWritingWhenTheyMay_endsContracted() throws Exception {
         // tag::readme[]
+        DeriveColumns split = DeriveColumns.on(TableName.of("customers"))
+                .from("address")
+                .into(
+                        "street_address",
+                        ColumnType.varchar(255),
+                        SqlExpression.trusted("trim(split_part(address, ',', 1))"))
+                .into("city", ColumnType.varchar(100), SqlExpression.trusted("trim(split_part(address, ',', 2))"))
+                .into("state", ColumnType.varchar(2), SqlExpression.trusted("trim(split_part(address, ',', 3))"))
+                .into("zip_code", ColumnType.varchar(10), SqlExpression.trusted("trim(split_part(address, ',', 4))"))
+                // NULL, not '', when the new version clears every part (concat_ws skips NULLs)
+                .backward(
+                        "address",
+                        SqlExpression.trusted("CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0"
+                                + " THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END"))
+                .mappableWhen(SqlExpression.trusted("address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$'"));
         MigrationPlan plan = MigrationPlan.named("customers-address-split")
                 .description("Split customers.address into structured columns")
-                .deriveColumns(DeriveColumns.on(TableName.of("customers"))
-                        .from("address")
-                        .into(
-                                "street_address",
-                                ColumnType.varchar(255),
-                                SqlExpression.trusted("trim(split_part(address, ',', 1))"))
-                        .into("city", ColumnType.varchar(100), SqlExpression.trusted("trim(split_part(address, ',', 2))"))
-                        .into("state", ColumnType.varchar(2), SqlExpression.trusted("trim(split_part(address, ',', 3))"))
-                        .into(
-                                "zip_code",
-                                ColumnType.varchar(10),
-                                SqlExpression.trusted("trim(split_part(address, ',', 4))"))
-                        // NULL when the new version clears every part, not '' (concat_ws skips NULLs)
-                        .backward(
-                                "address",
-                                SqlExpression.trusted(
-                                        "CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL"
-                                                + " ELSE concat_ws(', ', street_address, city, state, zip_code) END"))
-                        .mappableWhen(SqlExpression.trusted("address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$'")))
+                .deriveColumns(split)
                 .dropColumn(TableName.of("customers"), "address")
                 .build();
 

@@ -56,8 +56,10 @@ class SecurityIT {
         migrator.expand(plan);
 
         // the old version writes; the trigger runs with the app's own rights and fills the new columns
-        execute(app, "INSERT INTO customers (name, email, address) VALUES ('Ada', 'ada@example.com',"
-                + " '12 Analytical Way, Boston, MA, 02101')");
+        execute(
+                app,
+                "INSERT INTO customers (name, email, address) VALUES ('Ada', 'ada@example.com',"
+                        + " '12 Analytical Way, Boston, MA, 02101')");
         assertThat(query(app, "SELECT city FROM customers WHERE email = 'ada@example.com'"))
                 .isEqualTo("Boston");
         // a value the plan cannot map is recorded through Tandem's recording function, without any grant on its tables
@@ -82,15 +84,19 @@ class SecurityIT {
         }
         assertThat(query(app, "SELECT city FROM customers WHERE id = 1")).isEqualTo("Reno");
         // ... nor create a function in public that an expression could resolve to
-        assertThat(sqlState(app, "CREATE FUNCTION public.num_nonnulls(VARIADIC text[]) RETURNS integer LANGUAGE sql"
-                        + " AS 'SELECT 0'"))
+        assertThat(sqlState(
+                        app,
+                        "CREATE FUNCTION public.num_nonnulls(VARIADIC text[]) RETURNS integer LANGUAGE sql"
+                                + " AS 'SELECT 0'"))
                 .isEqualTo("42501");
 
         migrator.backfill(plan);
         execute(app, "UPDATE customers SET address = '1 A St, Town, MA, 02101' WHERE id = 2");
         assertThat(migrator.verify(plan).contractable()).isTrue();
         assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
-        assertThat(query(app, "SELECT concat_ws('|', street_address, city, state, zip_code) FROM customers WHERE id = 2"))
+        assertThat(query(
+                        app,
+                        "SELECT concat_ws('|', street_address, city, state, zip_code) FROM customers WHERE id = 2"))
                 .isEqualTo("1 A St|Town|MA|02101");
     }
 
@@ -116,7 +122,9 @@ class SecurityIT {
 
         assertThat(query(db.dataSource(), "SELECT count(*) FROM customers WHERE city IS NOT NULL"))
                 .isEqualTo("5");
-        assertThat(query(db.dataSource(), "SELECT count(*) FROM customers WHERE updated_at > '" + before + "'::timestamp"))
+        assertThat(query(
+                        db.dataSource(),
+                        "SELECT count(*) FROM customers WHERE updated_at > '" + before + "'::timestamp"))
                 .isEqualTo("5");
     }
 

@@ -271,31 +271,34 @@ class TroubleshootingIT {
     }
 
     @Test
-    void backfillFailed_rejectPolicyAndAnUnmappableOldRow_stopsAtThatBatch() throws Exception {
-        execute("UPDATE customers SET address = '1 A St, Town, California, 90001' WHERE id = 3");
-        MigrationPlan strict = MigrationPlan.named("customers-address-split-strict")
+    void backfillFailed_uniqueIndexOnANewColumn_stopsAtThatBatch() throws Exception {
+        execute("UPDATE customers SET email = 'JOHN@example.com' WHERE id = 2"); // unique, but not without case
+        MigrationPlan emailKey = MigrationPlan.named("customers-email-lower")
                 .deriveColumns(DeriveColumns.on(TableName.of("customers"))
-                        .from("address")
-                        .into("street_address", ColumnType.varchar(255), GettingStartedIT.part(1))
-                        .into("city", ColumnType.varchar(100), GettingStartedIT.part(2))
-                        .into("state", ColumnType.varchar(2), GettingStartedIT.part(3))
-                        .into("zip_code", ColumnType.varchar(10), GettingStartedIT.part(4))
-                        .oneWay("example")
-                        .onUnmapped(UnmappedPolicy.REJECT))
+                        .from("email")
+                        .into("email_lower", ColumnType.varchar(255), SqlExpression.trusted("lower(email)"))
+                        .oneWay("version 2 looks customers up by email_lower and writes email"))
+                .rawSql(
+                        Phase.EXPAND,
+                        SqlStatement.trusted(
+                                "CREATE UNIQUE INDEX CONCURRENTLY customers_email_lower_key ON customers (email_lower)"),
+                        SqlStatement.trusted("DROP INDEX CONCURRENTLY IF EXISTS customers_email_lower_key"),
+                        "builds without blocking writes")
                 .build();
         PostgresMigrator migrator = PostgresMigrator.create(dataSource);
-        migrator.expand(strict);
+        migrator.expand(emailKey);
 
-        Throwable e = catchThrowable(() -> migrator.backfill(strict));
+        Throwable e = catchThrowable(() -> migrator.backfill(emailKey));
 
         assertThat(e).isInstanceOf(StepExecutionException.class);
         assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.BACKFILL_FAILED);
+        assertThat(((StepExecutionException) e).sqlState()).isEqualTo("23505");
         DocOutputs.check(PAGE, "backfill-failed", e.getMessage());
 
-        // the fix: correct the value (the trigger maps it at once), run backfill again
-        execute("UPDATE customers SET address = '1 A St, Town, CA, 90001' WHERE id = 3");
-        migrator.backfill(strict);
-        assertThat(query("SELECT count(*) FROM customers WHERE state IS NOT NULL"))
+        // the fix: resolve the duplicate, run backfill again: it resumes at the failed batch
+        execute("UPDATE customers SET email = 'jane@example.com' WHERE id = 2");
+        migrator.backfill(emailKey);
+        assertThat(query("SELECT count(*) FROM customers WHERE email_lower IS NOT NULL"))
                 .isEqualTo("5");
     }
 

@@ -99,7 +99,12 @@ class CompatibilityReportTest {
                 Outcome.NOT_READY,
                 "'seed-old-1' (written by v1 in BEFORE_EXPAND): v2 reads null but v1 wrote x");
         Check v1 = new Check(
-                CompatibilityState.EXPANDED, Role.OLD, "v1", CompatibilityReport.MAY_RUN, Outcome.PASSED, "plan EXPANDED");
+                CompatibilityState.EXPANDED,
+                Role.OLD,
+                "v1",
+                CompatibilityReport.MAY_RUN,
+                Outcome.PASSED,
+                "plan EXPANDED");
         CompatibilityReport report = new CompatibilityReport("p", "v1", "v2", List.of(EXPAND, v1, mayRun, early));
 
         assertThat(report.compatible()).isTrue();

@@ -27,7 +27,8 @@ class CustomersAddressCompatibilityIT {
         assertThat(report.checks()).extracting(Check::state).contains(CompatibilityState.values());
         assertThat(report.checks()).noneMatch(c -> c.outcome() == Outcome.SKIPPED);
         assertThat(report.notReady()).isEmpty();
-        // Each version ran exactly where the plan's status let it (issue 6 §2.4): the new one once the backfill is done.
+        // Each version ran exactly where the plan's status let it (issue 6 §2.4): the new one once the backfill is
+        // done.
         assertThat(report.allowedVersions(CompatibilityState.BEFORE_EXPAND)).containsExactly("v1");
         assertThat(report.allowedVersions(CompatibilityState.EXPANDED)).containsExactly("v1");
         assertThat(report.allowedVersions(CompatibilityState.BACKFILLING)).containsExactly("v1");
@@ -52,7 +53,8 @@ class CustomersAddressCompatibilityIT {
                     });
         }
         assertThat(report.checks())
-                .filteredOn(c -> c.state() == CompatibilityState.CONTRACTED && c.version().equals("v1"))
+                .filteredOn(c -> c.state() == CompatibilityState.CONTRACTED
+                        && c.version().equals("v1"))
                 .singleElement()
                 .satisfies(c -> assertThat(c)
                         .hasToString("CONTRACTED | v1 | may run: not allowed, not run (plan CONTRACTED: the old"
@@ -97,8 +99,8 @@ class CustomersAddressCompatibilityIT {
                 .anySatisfy(c -> assertThat(c.toString())
                         .startsWith("EXPANDED | v1 -> v2 | read customer: not ready: 'seed-old-")
                         .contains("v2 reads Address[street=null, city=null, state=null, zip=null] but v1 wrote"));
-        assertThat(report.notReady()).allMatch(c -> c.state() == CompatibilityState.EXPANDED
-                || c.state() == CompatibilityState.BACKFILLING);
+        assertThat(report.notReady())
+                .allMatch(c -> c.state() == CompatibilityState.EXPANDED || c.state() == CompatibilityState.BACKFILLING);
         assertThat(report.failures()).isEmpty();
         // Still not allowed there: the probe ran it anyway and said so.
         assertThat(report.allowedVersions(CompatibilityState.EXPANDED)).containsExactly("v1");
@@ -107,7 +109,8 @@ class CustomersAddressCompatibilityIT {
                         && c.role() == Role.NEW
                         && c.operation().equals(CompatibilityReport.MAY_RUN))
                 .singleElement()
-                .satisfies(c -> assertThat(c.detail()).endsWith("; run anyway as a probe, failures reported as not ready"));
+                .satisfies(c ->
+                        assertThat(c.detail()).endsWith("; run anyway as a probe, failures reported as not ready"));
         // What v2 does that needs no old row works even early, and is reported so.
         assertThat(report.checks())
                 .filteredOn(c -> c.state() == CompatibilityState.EXPANDED

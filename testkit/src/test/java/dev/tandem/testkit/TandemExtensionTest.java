@@ -60,7 +60,9 @@ class TandemExtensionTest {
 
     @Test
     void unavailableMessage_external_namesWhatWasTriedAndTheCause() {
-        TestPostgresConfig config = ENVIRONMENT.withJdbcUrl("jdbc:postgresql://db:5432/postgres?password=secret");
+        // The major version is pinned: the message shows the configured one, whatever the default is.
+        TestPostgresConfig config =
+                ENVIRONMENT.withMajorVersion(17).withJdbcUrl("jdbc:postgresql://db:5432/postgres?password=secret");
 
         assertThat(TandemExtension.unavailableMessage(A.class, config, "Could not connect. Set X."))
                 .isEqualTo("@TandemTest dev.tandem.testkit.TandemExtensionTest$A: no PostgreSQL for the test class;"
@@ -74,8 +76,8 @@ class TandemExtensionTest {
         assertThat(TandemExtension.unavailableMessage(A.class, ENVIRONMENT.withMajorVersion(14), "Cause."))
                 .contains("; tried embedded PostgreSQL 14 (");
         assertThat(TandemExtension.unavailableMessage(
-                        A.class, ENVIRONMENT.withSource(PostgresSource.TESTCONTAINERS), "Cause."))
-                .contains("; tried a Testcontainers PostgreSQL 17 container (");
+                        A.class, ENVIRONMENT.withMajorVersion(16).withSource(PostgresSource.TESTCONTAINERS), "Cause."))
+                .contains("; tried a Testcontainers PostgreSQL 16 container (");
     }
 
     @Test

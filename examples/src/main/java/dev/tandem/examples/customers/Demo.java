@@ -81,6 +81,7 @@ public final class Demo {
      * @param versionTwoAlone how long version 2 runs after contract
      * @param opsPerSecond operations per second of each version
      * @param threadsPerVersion worker threads of each version
+     * @param backfillPause the pause between backfill batches ({@link PostgresOptions#withBatchPause}), zero for none
      */
     record Settings(
             int rows,
@@ -90,12 +91,24 @@ public final class Demo {
             Duration bothVersions,
             Duration versionTwoAlone,
             int opsPerSecond,
-            int threadsPerVersion) {
+            int threadsPerVersion,
+            Duration backfillPause) {
 
-        /** {@return the demo's settings: 100,000 customers, 2% malformed, 1% without an address, 150 ops/s each} */
+        /**
+         * {@return the demo's settings: 100,000 customers, 2% malformed, 1% without an address, 150 ops/s each, no
+         * pause between backfill batches}
+         */
         static Settings defaults() {
             return new Settings(
-                    100_000, 0.02, 0.01, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(2), 150, 2);
+                    100_000,
+                    0.02,
+                    0.01,
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(2),
+                    150,
+                    2,
+                    Duration.ZERO);
         }
 
         /** {@return a copy with another number of customers} */
@@ -108,12 +121,28 @@ public final class Demo {
                     bothVersions,
                     versionTwoAlone,
                     opsPerSecond,
-                    threadsPerVersion);
+                    threadsPerVersion,
+                    backfillPause);
         }
 
         /** {@return a copy whose versions run alone and together for {@code each}} */
         Settings withPhasesOf(Duration each) {
-            return new Settings(rows, malformedShare, nullShare, each, each, each, opsPerSecond, threadsPerVersion);
+            return new Settings(
+                    rows, malformedShare, nullShare, each, each, each, opsPerSecond, threadsPerVersion, backfillPause);
+        }
+
+        /** {@return a copy whose backfill pauses for {@code pause} after each batch} */
+        Settings withBackfillPause(Duration pause) {
+            return new Settings(
+                    rows,
+                    malformedShare,
+                    nullShare,
+                    versionOneAlone,
+                    bothVersions,
+                    versionTwoAlone,
+                    opsPerSecond,
+                    threadsPerVersion,
+                    pause);
         }
     }
 
@@ -207,7 +236,8 @@ public final class Demo {
         AppV1 v1 = new AppV1(v1Pool);
         AppV2 v2 = new AppV2(v2Pool);
         MigrationPlan plan = AddressSplitPlan.plan();
-        PostgresMigrator migrator = PostgresMigrator.create(tandemPool, PostgresOptions.defaults());
+        PostgresMigrator migrator = PostgresMigrator.create(
+                tandemPool, PostgresOptions.defaults().withBatchPause(settings.backfillPause()));
         CrossCheck crossCheck = new CrossCheck();
         int seeded = settings.rows();
         Traffic v1Traffic = versionOneTraffic(v1, v2, crossCheck, Math.max(1, seeded), settings);
@@ -215,9 +245,9 @@ public final class Demo {
         Supplier<String> traffic = () -> brief(v1Traffic.stats()) + "; " + brief(v2Traffic.stats());
         Supplier<String> v1Only = () -> brief(v1Traffic.stats());
         out.println();
-        out.println("Splitting customers.address into street_address, city, state and zip_code while two versions of"
-                + " the application keep running. Neither has dual-write code; the database keeps both shapes in"
-                + " sync.");
+        out.println("Splitting customers.address into street_address, city, state and zip_code while the application"
+                + " keeps running: version 1 throughout the backfill, version 2 from the moment Tandem says it may run."
+                + " Neither has dual-write code; the database keeps both shapes in sync.");
         try {
             CustomersSchema.SeedReport seed =
                     script.phase(String.format(Locale.ROOT, "Version 1's schema with %,d customers", seeded), () -> {
@@ -254,7 +284,7 @@ public final class Demo {
 
             long v1BeforeBackfill = v1Traffic.stats().operations();
             BackfillReport backfill = script.phase(
-                    "Backfill the existing rows, in batches, while version 1 keeps writing (version 2 must wait)",
+                    "Backfill the existing rows in batches while version 1 keeps writing; version 2 waits",
                     () -> migrator.backfill(plan, new ProgressPrinter(out, v1Only)));
             long v1DuringBackfill = v1Traffic.stats().operations() - v1BeforeBackfill;
             out.println("    " + backfill);
@@ -262,14 +292,11 @@ public final class Demo {
             PlanStatus backfilled = migrator.status(plan);
             printMayRun(out, backfilled);
 
-            script.act(
-                    "Version 2 starts, as Tandem now allows: reads and writes the new columns; each version reads the"
-                            + " other's writes",
-                    () -> {
-                        crossCheck.enable();
-                        v2Traffic.startIfAllowed(backfilled);
-                        pause(settings.bothVersions());
-                    });
+            script.act("Version 2 starts, as Tandem now allows; each version reads the other's writes", () -> {
+                crossCheck.enable();
+                v2Traffic.startIfAllowed(backfilled);
+                pause(settings.bothVersions());
+            });
             out.println("    " + traffic.get() + "; " + brief(crossCheck.stats()));
 
             VerifyReport firstVerify = script.phase("Verify", () -> migrator.verify(plan));
@@ -304,8 +331,7 @@ public final class Demo {
                         "    %,d values still recorded as unmapped: a fix does not clear its record; the next verify"
                                 + " (or contract, which verifies first) forgets the rows it finds consistent again%n",
                         migrator.status(plan).unmappedRows());
-                verify = script.phase(
-                        "Verify again: forgets the fixed rows" + suffix, () -> migrator.verify(plan));
+                verify = script.phase("Verify again: forgets the fixed rows" + suffix, () -> migrator.verify(plan));
                 printVerify(out, verify);
             }
             printMayRun(out, migrator.status(plan));

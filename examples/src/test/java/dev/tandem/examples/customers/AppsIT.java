@@ -7,6 +7,7 @@ import dev.tandem.MigrationPlan;
 import dev.tandem.PlanStateException;
 import dev.tandem.examples.customers.AddressGenerator.Malformation;
 import dev.tandem.postgres.PlanState;
+import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.PostgresOptions;
 import dev.tandem.postgres.VerifyReport;
@@ -67,8 +68,10 @@ class AppsIT {
     }
 
     @Test
-    void apps_afterExpand_eachReadsWhatTheOtherWrote() {
-        migrator.expand(plan);
+    void apps_afterBackfill_eachReadsWhatTheOtherWrote() {
+        assertThat(migrator.expand(plan).newVersionMayRun()).isFalse();
+        assertThat(migrator.backfill(plan).rowsFilled()).isEqualTo(SEEDED);
+        assertThat(migrator.status(plan).newVersionMayRun()).isTrue();
 
         long fromV1 = v1.create("One", "one@example.com", "1 First St, Boston, MA, 02101");
         assertThat(v2.get(fromV1))
@@ -107,11 +110,15 @@ class AppsIT {
 
     @Test
     void backfill_seededRows_versionTwoReadsTheSplitParts() {
-        migrator.expand(plan);
+        PlanStatus expanded = migrator.expand(plan);
+        // Why version 2 may not run yet: it would see the seeded customers without an address.
+        assertThat(expanded.newVersionMayRun()).isFalse();
+        assertThat(expanded.oldVersionMayRun()).isTrue();
         assertThat(v2.get(1)).map(AppV2.Customer::address).isEmpty();
 
         migrator.backfill(plan);
 
+        assertThat(migrator.status(plan).newVersionMayRun()).isTrue();
         for (long id = 1; id <= SEEDED; id += 37) {
             String line = v1.get(id).orElseThrow().address();
             assertThat(v2.get(id))
@@ -121,8 +128,24 @@ class AppsIT {
     }
 
     @Test
+    void appV2_startedBeforeTheBackfill_savingWhatItReadErasesTheAddress() {
+        // What the readiness contract prevents (issue 6 §2.4): version 2 reads a customer before the backfill, the
+        // backfill fills the row, then version 2 saves back what it read, as an ORM does.
+        migrator.expand(plan);
+        AppV2.Customer read = v2.get(1).orElseThrow();
+        assertThat(read.address()).isNull();
+        migrator.backfill(plan);
+        assertThat(v1.get(1)).map(AppV1.Customer::address).isPresent();
+
+        v2.updateAddress(read.id(), read.address());
+
+        assertThat(v1.get(1)).map(AppV1.Customer::address).isEmpty();
+    }
+
+    @Test
     void appV2_wellFormedAddresses_roundTripExactly() {
         migrator.expand(plan);
+        migrator.backfill(plan);
         SplittableRandom random = new SplittableRandom(11);
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -132,7 +155,6 @@ class AppsIT {
             assertThat(v1.get(id)).map(AppV1.Customer::address).contains(address.toLine());
             assertThat(v2.get(id)).map(AppV2.Customer::address).contains(address);
         }
-        migrator.backfill(plan);
 
         VerifyReport report = migrator.verify(plan);
 
@@ -163,7 +185,10 @@ class AppsIT {
         assertThat(v1.replaceAddress(id, "1 A St, Town, California, 90001", fixed))
                 .isTrue();
         assertThat(v2.get(id)).map(AppV2.Customer::address).contains(new Address("1 A St", "Town", "CA", "90001"));
+        // The fix does not clear the record; the next verify finds the row consistent and forgets it.
+        assertThat(migrator.status(plan).unmappedRows()).isEqualTo(1);
         assertThat(migrator.verify(plan).contractable()).isTrue();
+        assertThat(migrator.status(plan).unmappedRows()).isZero();
         assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
     }
 
@@ -204,6 +229,7 @@ class AppsIT {
     @Test
     void rollback_beforeContract_versionOneKeepsWhatVersionTwoWrote() {
         migrator.expand(plan);
+        migrator.backfill(plan);
         long fromV2 = v2.create("Two", "two@example.com", new Address("2 Second Ave", "Denver", "CO", "80201"));
 
         assertThat(migrator.rollback(plan).state()).isEqualTo(PlanState.ROLLED_BACK);

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The compatibility test of the customers/address story, written with the test kit's harness as a user would write
  * it: the real {@link AddressSplitPlan}, the real {@link AppV1} and {@link AppV2} (jOOQ), and the tutorial's schema.
- * The harness runs both versions at every state of the plan (before expand, expanded, backfilling with both versions
- * writing, backfilled and verified, contracted, rolled back from expanded and from backfilled), each version where it
- * must work, and checks that each reads what the other wrote.
+ * The harness walks every state of the plan (before expand, expanded, backfilling with version 1 writing, backfilled and
+ * verified, contracted, rolled back from expanded and from backfilled), runs each version where the plan's status says
+ * it may run (version 1 until contract, version 2 once the backfill is complete), and checks that each reads what the
+ * other wrote.
  */
 @TandemTest
 class CustomersCompatibilityIT {

@@ -29,7 +29,11 @@ class DemoIT {
     @Test
     void run_smallStory_bothVersionsWithoutErrorsAndContracted() throws Exception {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
-        Demo.Settings settings = Demo.Settings.defaults().withRows(5_000).withPhasesOf(Duration.ofSeconds(1));
+        // A pause between batches makes the backfill of 5,000 rows last long enough for version 1 to write meanwhile.
+        Demo.Settings settings = Demo.Settings.defaults()
+                .withRows(5_000)
+                .withPhasesOf(Duration.ofSeconds(1))
+                .withBackfillPause(Duration.ofMillis(100));
 
         Demo.Result result;
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
@@ -54,11 +58,25 @@ class DemoIT {
                 .isZero();
         assertThat(result.finalState()).isEqualTo(PlanState.CONTRACTED);
         assertThat(result.success()).isTrue();
+        // Version 2 started only once Tandem let it (after the backfill); version 1 kept writing during the backfill.
+        assertThat(result.versionTwoStartedIn()).isIn(PlanState.BACKFILLED, PlanState.VERIFIED);
+        assertThat(result.versionOneDuringBackfill()).isPositive();
         assertThat(output)
-                .contains("REFUSED, as it must be: Contract of plan 'customers-address-split' refused")
-                .contains("0 inconsistent, 0 unmapped -> contract may run")
-                .contains("version 1 cannot run any more, as intended")
-                .contains("final state: CONTRACTED");
+                .containsSubsequence(
+                        "Tandem says: version 1 may run, version 2 may not yet (plan PENDING)",
+                        "Expand",
+                        "Tandem says: version 1 may run, version 2 may not yet (plan EXPANDED)",
+                        "Backfill the existing rows",
+                        "Tandem says: versions 1 and 2 may run (plan BACKFILLED)",
+                        "Version 2 starts, as Tandem now allows",
+                        "REFUSED, as it must be: Contract of plan 'customers-address-split' refused",
+                        "Version 1 retires",
+                        "values still recorded as unmapped: a fix does not clear its record",
+                        "Verify again: forgets the fixed rows",
+                        "0 inconsistent, 0 unmapped -> contract may run",
+                        "Tandem says: version 2 may run, version 1 may not any more (plan CONTRACTED)",
+                        "version 1 cannot run any more, as intended",
+                        "final state: CONTRACTED");
         assertThat(result.phases())
                 .extracting(Demo.Phase::name)
                 .anySatisfy(name -> assertThat(name).contains("Expand"))

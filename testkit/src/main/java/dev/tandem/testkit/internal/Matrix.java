@@ -99,7 +99,8 @@ public final class Matrix {
         }
         out.append(versions(checks));
         if (!notReady.isEmpty()) {
-            out.append("\nNot ready (probed where Tandem says the version may not run; informational, not failures):\n");
+            out.append(
+                    "\nNot ready (probed where Tandem says the version may not run; informational, not failures):\n");
             list(out, notReady);
         }
         out.append('\n').append(table(checks));
@@ -136,12 +137,10 @@ public final class Matrix {
         if (byState.isEmpty()) {
             return "";
         }
-        int width = byState.keySet().stream()
-                .mapToInt(s -> s.name().length())
-                .max()
-                .orElse(0);
-        StringBuilder out =
-                new StringBuilder("\nVersions Tandem lets run (PlanStatus); the others were not run there, unless probed:\n");
+        int width =
+                byState.keySet().stream().mapToInt(s -> s.name().length()).max().orElse(0);
+        StringBuilder out = new StringBuilder(
+                "\nVersions Tandem lets run (PlanStatus); the others were not run there, unless probed:\n");
         for (Map.Entry<CompatibilityState, List<Check>> e : byState.entrySet()) {
             List<String> allowed = new ArrayList<>();
             List<String> not = new ArrayList<>();

@@ -236,7 +236,9 @@ public final class Walker {
             if (ready.mayRun(role)) {
                 pass(state, role, name, CompatibilityReport.MAY_RUN, ready.why(role));
             } else {
-                String probe = settings.probes().contains(state) ? "; run anyway as a probe, failures reported as not ready" : "";
+                String probe = settings.probes().contains(state)
+                        ? "; run anyway as a probe, failures reported as not ready"
+                        : "";
                 checks.add(new Check(
                         state, role, name, CompatibilityReport.MAY_RUN, Outcome.NOT_ALLOWED, ready.why(role) + probe));
             }
@@ -450,7 +452,14 @@ public final class Walker {
             Role role = roles.get(i);
             Role other = role == Role.OLD ? Role.NEW : Role.OLD;
             writers.add(new Writer(
-                    path, role, i, done, progress, !ready.mayRun(role), runs(ready, state, other), !ready.mayRun(other)));
+                    path,
+                    role,
+                    i,
+                    done,
+                    progress,
+                    !ready.mayRun(role),
+                    runs(ready, state, other),
+                    !ready.mayRun(other)));
         }
         Interleave listener = new Interleave(progress, settings.writerTimeout());
         for (Writer w : writers) {
@@ -603,6 +612,7 @@ public final class Walker {
         final boolean otherRuns;
         /** Whether the other version runs as a probe. */
         final boolean otherProbe;
+
         final AtomicInteger rounds = new AtomicInteger();
         final Map<String, Tally> tallies = new LinkedHashMap<>();
         final Thread thread;

@@ -68,8 +68,7 @@ class MatrixTest {
                         "plan VERIFIED"),
                 new Check(CompatibilityState.EXPANDED, Role.PLAN, "plan", "expand", Outcome.PASSED, ""));
 
-        assertThat(Matrix.versions(checks))
-                .isEqualTo("""
+        assertThat(Matrix.versions(checks)).isEqualTo("""
 
                         Versions Tandem lets run (PlanStatus); the others were not run there, unless probed:
                           EXPANDED             v1; not v2 (plan EXPANDED: the new version may not run before the \

@@ -51,7 +51,8 @@ class WalkerTest {
     void mustRead_probeRecord_onlyInItsOwnState() {
         Walker.Entry early = probed(Role.NEW, CompatibilityState.EXPANDED);
 
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, early)).isTrue();
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, early))
+                .isTrue();
         assertThat(Walker.mustRead(CompatibilityState.BACKFILLING, Role.OLD, early))
                 .isFalse();
         assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, early))
@@ -64,7 +65,8 @@ class WalkerTest {
     void readiness_followsPlanStatus() {
         assertThat(Arrays.stream(PlanState.values()).filter(s -> Readiness.of(s).newMayRun()))
                 .containsExactly(PlanState.BACKFILLED, PlanState.VERIFIED, PlanState.CONTRACTING, PlanState.CONTRACTED);
-        assertThat(Arrays.stream(PlanState.values()).filter(s -> !Readiness.of(s).oldMayRun()))
+        assertThat(Arrays.stream(PlanState.values())
+                        .filter(s -> !Readiness.of(s).oldMayRun()))
                 .containsExactly(PlanState.CONTRACTING, PlanState.CONTRACTED);
         assertThat(Readiness.of(PlanState.EXPANDED).mayRun(Role.NEW)).isFalse();
         assertThat(Readiness.of(PlanState.EXPANDED).mayRun(Role.OLD)).isTrue();
