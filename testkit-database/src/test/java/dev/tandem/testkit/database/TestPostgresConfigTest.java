@@ -22,7 +22,7 @@ class TestPostgresConfigTest {
 
         assertThat(config).isEqualTo(TestPostgresConfig.defaults());
         assertThat(config.source()).isEqualTo(PostgresSource.AUTO);
-        assertThat(config.majorVersion()).isEqualTo(17);
+        assertThat(config.majorVersion()).isEqualTo(TestPostgresConfig.DEFAULT_MAJOR_VERSION);
         assertThat(config.jdbcUrl()).isNull();
         assertThat(config.user()).isNull();
         assertThat(config.password()).isNull();
@@ -137,8 +137,8 @@ class TestPostgresConfigTest {
                 .withCredentials("bob", "hunter3");
 
         assertThat(config.toString())
-                .isEqualTo("TestPostgresConfig[source=AUTO, majorVersion=17,"
-                        + " jdbcUrl=jdbc:postgresql://db/app?user=bob&password=***, user=bob, password=***]")
+                .isEqualTo("TestPostgresConfig[source=AUTO, majorVersion=" + TestPostgresConfig.DEFAULT_MAJOR_VERSION
+                        + "," + " jdbcUrl=jdbc:postgresql://db/app?user=bob&password=***, user=bob, password=***]")
                 .doesNotContain("hunter");
     }
 
@@ -167,7 +167,9 @@ class TestPostgresConfigTest {
         assertThat(changed)
                 .isEqualTo(new TestPostgresConfig(
                         PostgresSource.TESTCONTAINERS, 14, "jdbc:postgresql://db/app", "bob", "pw"));
-        assertThat(defaults).isEqualTo(new TestPostgresConfig(PostgresSource.AUTO, 17, null, null, null));
+        assertThat(defaults)
+                .isEqualTo(new TestPostgresConfig(
+                        PostgresSource.AUTO, TestPostgresConfig.DEFAULT_MAJOR_VERSION, null, null, null));
     }
 
     @Test

