@@ -66,9 +66,10 @@ class RunnerLockIT {
                 })
                 .hasMessageStartingWith("Cannot run backfill of plan 'customers-address-split': another runner holds"
                         + " the plan's lock: pid " + holder + " (")
-                .hasMessageEndingWith(
-                        "Only one runner may work on a plan at a time; nothing was changed. Let the other"
-                                + " runner finish, or set PostgresOptions.runnerLockWait (now PT0S) to wait for it. [TANDEM-0310]");
+                .hasMessageEndingWith("Only one runner may work on a plan at a time; nothing was changed. Let the other"
+                        + " runner finish, or set PostgresOptions.runnerLockWait (now PT0S) to wait for it. If that"
+                        + " runner is gone and its session stays (idle, after a network failure), end the"
+                        + " session: SELECT pg_terminate_backend(<pid>). [TANDEM-0310]");
         assertThatThrownBy(() -> second.verify(plan)).isInstanceOf(LockNotAcquiredException.class);
 
         // a runner told to wait does so, then finds the work done

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class AdvisoryLock implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdvisoryLock.class);
 
+    /** How long a runner waits for the plan's lock at least, whatever {@code runnerLockWait} says. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
     /** "Tand" in ASCII: the first key of every Tandem advisory lock, so they never collide with an application's. */
     static final int NAMESPACE = 0x54616e64;
 
@@ -60,7 +63,9 @@ public final class AdvisoryLock implements AutoCloseable {
      */
     public static AdvisoryLock acquire(Connection c, String planId, Duration wait, String phase) throws SQLException {
         AdvisoryLock lock = new AdvisoryLock(c, planId, key(planId));
-        long deadline = System.nanoTime() + wait.toNanos();
+        // A runner that just died can hold the lock a moment longer, until its server session sees the connection
+        // gone: a short grace lets the same command, run again right after a crash, go ahead.
+        long deadline = System.nanoTime() + Math.max(wait.toNanos(), GRACE.toNanos());
         long sleep = 50;
         while (true) {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
@@ -88,7 +93,8 @@ public final class AdvisoryLock implements AutoCloseable {
                         "Cannot run " + phase + " of plan '" + planId + "': another runner holds the plan's lock: "
                                 + who + ". Only one runner may work on a plan at a time; nothing was changed. Let the"
                                 + " other runner finish, or set PostgresOptions.runnerLockWait (now " + wait
-                                + ") to wait for it.",
+                                + ") to wait for it. If that runner is gone and its session stays (idle, after a"
+                                + " network failure), end the session: SELECT pg_terminate_backend(<pid>).",
                         holders,
                         null);
             }

@@ -322,8 +322,8 @@ public final class Backfiller {
         }
     }
 
-    private void begin(Connection c, boolean replica) throws SQLException {
-        c.setAutoCommit(false);
+    /** The batch transaction's settings, in one round trip. */
+    private void settings(Connection c, boolean replica) throws SQLException {
         try (Statement s = c.createStatement()) {
             // one round trip for the transaction-local settings
             s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
@@ -346,8 +346,8 @@ public final class Backfiller {
             boolean finishes,
             boolean replica)
             throws SQLException {
-        try {
-            begin(c, replica);
+        return Transactions.run(c, () -> {
+            settings(c, replica);
             long rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, hi);
             // after the update, only rows it left unfilled are tested against the plan's condition
             String record = lo == null ? sql.recordFirst() : sql.recordNext();
@@ -355,14 +355,8 @@ public final class Backfiller {
                 update(c, record, lo, hi);
             }
             store.saveCursor(c, planId, step.id().value(), hi, rows, size, finishes);
-            c.commit();
             return rows;
-        } catch (SQLException | RuntimeException e) {
-            DdlRunner.rollbackQuietly(c);
-            throw e;
-        } finally {
-            DdlRunner.autocommitQuietly(c);
-        }
+        });
     }
 
     /**
@@ -389,17 +383,10 @@ public final class Backfiller {
                 }
                 recordFailure(c, step, sql, key, replica, cause);
             }
-            try {
-                begin(c, replica);
+            return Transactions.run(c, () -> {
                 store.saveCursor(c, planId, step.id().value(), hi, 0, size, finishes);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                DdlRunner.rollbackQuietly(c);
-                throw e;
-            } finally {
-                DdlRunner.autocommitQuietly(c);
-            }
-            return 0;
+                return 0L;
+            });
         }
         String[] mid = requireNonNull(
                 bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, (int) Math.min(n / 2, size) - 1));
@@ -424,18 +411,13 @@ public final class Backfiller {
     private void recordFailure(
             Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
             throws SQLException {
-        try {
-            begin(c, replica);
-            RowDiagnosis.Failure f = RowDiagnosis.diagnose(c, sql.probes(), key, true, cause);
-            RowDiagnosis.record(c, sql.recordRow(), key, f);
-            c.commit();
-            log.debug("{} - {}: row {} cannot be mapped: {}", planId, step.id(), Arrays.toString(key), f.reason());
-        } catch (SQLException | RuntimeException e) {
-            DdlRunner.rollbackQuietly(c);
-            throw e;
-        } finally {
-            DdlRunner.autocommitQuietly(c);
-        }
+        RowDiagnosis.Failure f = Transactions.run(c, () -> {
+            settings(c, replica);
+            RowDiagnosis.Failure diagnosed = RowDiagnosis.diagnose(c, sql.probes(), key, true, cause);
+            RowDiagnosis.record(c, sql.recordRow(), key, diagnosed);
+            return diagnosed;
+        });
+        log.debug("{} - {}: row {} cannot be mapped: {}", planId, step.id(), Arrays.toString(key), f.reason());
     }
 
     /**
@@ -445,9 +427,11 @@ public final class Backfiller {
     private StepExecutionException rejected(
             Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
             throws SQLException {
+        // diagnosing assigns the row's columns in savepoints; nothing of it is kept
+        c.setAutoCommit(false);
         RowDiagnosis.Failure f;
         try {
-            begin(c, replica);
+            settings(c, replica);
             f = RowDiagnosis.diagnose(c, sql.probes(), key, true, cause);
         } finally {
             DdlRunner.rollbackQuietly(c);
@@ -594,22 +578,15 @@ public final class Backfiller {
 
     /** The user's health query resolves names as raw SQL does: unqualified names in the default schema. */
     private boolean healthy(Connection c, String query) throws SQLException {
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("SELECT pg_catalog.set_config('search_path', "
-                    + Sql.literal(SessionSettings.userSearchPath(options.defaultSchema())) + ", true)");
-            boolean ok;
-            try (ResultSet rs = s.executeQuery(query)) {
-                ok = rs.next() && rs.getBoolean(1);
+        return Transactions.run(c, () -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_catalog.set_config('search_path', "
+                        + Sql.literal(SessionSettings.userSearchPath(options.defaultSchema())) + ", true)");
+                try (ResultSet rs = s.executeQuery(query)) {
+                    return rs.next() && rs.getBoolean(1);
+                }
             }
-            c.commit();
-            return ok;
-        } catch (SQLException | RuntimeException e) {
-            DdlRunner.rollbackQuietly(c);
-            throw e;
-        } finally {
-            DdlRunner.autocommitQuietly(c);
-        }
+        });
     }
 
     private StepExecutionException failure(

@@ -78,29 +78,21 @@ public final class StateStore {
         // One transaction: another session sees all of the state tables or none. Runners of different plans may
         // create the schema at the same moment; a transaction-level advisory lock lets one of them do it, and the
         // others find it done (CREATE ... IF NOT EXISTS alone races on the catalog's unique indexes).
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
+        Transactions.run(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?, ?)")) {
                 ps.setInt(1, AdvisoryLock.NAMESPACE);
                 ps.setInt(2, AdvisoryLock.key("\0state-schema\0" + schema.value()));
                 ps.execute();
             }
             if (!exists(c)) {
-                for (String sql : ddl) {
-                    s.execute(sql);
+                try (Statement s = c.createStatement()) {
+                    for (String sql : ddl) {
+                        s.execute(sql);
+                    }
                 }
                 revokeInheritedGrants(c);
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            DdlRunner.rollbackQuietly(c);
-            throw e;
-        } finally {
-            if (auto) {
-                DdlRunner.autocommitQuietly(c);
-            }
-        }
+        });
     }
 
     /**
@@ -194,7 +186,9 @@ public final class StateStore {
     public void start(
             Connection c, String planId, String checksum, String description, String canonicalForm, PlanState state)
             throws SQLException {
-        inTransaction(c, () -> insertPlan(c, planId, checksum, description, canonicalForm, state));
+        inTransaction(c, () -> {
+            insertPlan(c, planId, checksum, description, canonicalForm, state);
+        });
     }
 
     private void insertPlan(
@@ -563,27 +557,12 @@ public final class StateStore {
         });
     }
 
-    @FunctionalInterface
-    private interface Work {
-        void run() throws SQLException;
-    }
-
-    private static void inTransaction(Connection c, Work work) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        if (!auto) {
-            work.run();
+    private static void inTransaction(Connection c, Transactions.Action work) throws SQLException {
+        if (!c.getAutoCommit()) {
+            work.run(); // the caller's transaction
             return;
         }
-        c.setAutoCommit(false);
-        try {
-            work.run();
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            DdlRunner.rollbackQuietly(c);
-            throw e;
-        } finally {
-            DdlRunner.autocommitQuietly(c);
-        }
+        Transactions.run(c, work);
     }
 
     /**

@@ -237,13 +237,7 @@ final class SyncTriggers {
                 .append("_new_side AND (TG_OP = 'INSERT' OR ")
                 .append(allNull(rule.newColumns(), "NEW."))
                 .append(")) THEN\n");
-        b.append("    ").append(p).append("_row := NEW;\n");
-        evaluate(b, "    ", Direction.FORWARD);
-        b.append("    IF ").append(p).append("_ok THEN\n");
-        assign(b, "      ", Direction.FORWARD);
-        b.append("    ELSE\n");
-        onUnmapped(b, "      ", Direction.FORWARD);
-        b.append("    END IF;\n");
+        map(b, Direction.FORWARD);
         if (rule.twoWay()) {
             b.append("  ELSIF ")
                     .append(p)
@@ -251,13 +245,7 @@ final class SyncTriggers {
                     .append(p)
                     .append("_old_side THEN\n");
             prefill(b);
-            b.append("    ").append(p).append("_row := NEW;\n");
-            evaluate(b, "    ", Direction.BACKWARD);
-            b.append("    IF ").append(p).append("_ok THEN\n");
-            assign(b, "      ", Direction.BACKWARD);
-            b.append("    ELSE\n");
-            onUnmapped(b, "      ", Direction.BACKWARD);
-            b.append("    END IF;\n");
+            map(b, Direction.BACKWARD);
         }
         b.append("  END IF;\n");
         b.append("  RETURN NEW;\n");
@@ -276,33 +264,43 @@ final class SyncTriggers {
         b.append("DECLARE\n");
         declareCommon(b);
         b.append("BEGIN\n");
-        b.append("  IF ")
-                .append(allNull(rule.newColumns(), "NEW."))
-                .append(" AND (")
-                .append(anyNotNull(rule.oldColumns(), "NEW."))
-                .append(") THEN\n");
-        b.append("    ").append(p).append("_row := NEW;\n");
-        evaluate(b, "    ", Direction.FORWARD);
-        b.append("    IF NOT ").append(p).append("_ok THEN\n");
-        callRecord(b, "      ", Direction.FORWARD);
-        b.append("    END IF;\n");
+        note(b, "IF", Direction.FORWARD);
         if (rule.twoWay()) {
-            b.append("  ELSIF ")
-                    .append(allNull(rule.oldColumns(), "NEW."))
-                    .append(" AND (")
-                    .append(anyNotNull(rule.newColumns(), "NEW."))
-                    .append(") THEN\n");
-            b.append("    ").append(p).append("_row := NEW;\n");
-            evaluate(b, "    ", Direction.BACKWARD);
-            b.append("    IF NOT ").append(p).append("_ok THEN\n");
-            callRecord(b, "      ", Direction.BACKWARD);
-            b.append("    END IF;\n");
+            note(b, "ELSIF", Direction.BACKWARD);
         }
         b.append("  END IF;\n");
         b.append("  RETURN NULL;\n");
         b.append("END\n");
         return "CREATE OR REPLACE FUNCTION " + noteFunctionName() + "() RETURNS trigger\n"
                 + "LANGUAGE plpgsql SECURITY INVOKER\n" + EXPRESSION_SETTINGS + "AS " + Sql.dollarQuoted(b.toString());
+    }
+
+    /** Maps one direction from NEW and applies it, or the unmapped policy. */
+    private void map(StringBuilder b, Direction d) {
+        b.append("    ").append(p).append("_row := NEW;\n");
+        evaluate(b, "    ", d);
+        b.append("    IF ").append(p).append("_ok THEN\n");
+        assign(b, "      ", d);
+        b.append("    ELSE\n");
+        onUnmapped(b, "      ", d);
+        b.append("    END IF;\n");
+    }
+
+    /** A branch of the note function: a row whose target side is empty is mapped again and recorded if it fails. */
+    private void note(StringBuilder b, String keyword, Direction d) {
+        List<Identifier> targets = d == Direction.FORWARD ? rule.newColumns() : rule.oldColumns();
+        b.append("  ")
+                .append(keyword)
+                .append(' ')
+                .append(allNull(targets, "NEW."))
+                .append(" AND (")
+                .append(anyNotNull(sources(d), "NEW."))
+                .append(") THEN\n");
+        b.append("    ").append(p).append("_row := NEW;\n");
+        evaluate(b, "    ", d);
+        b.append("    IF NOT ").append(p).append("_ok THEN\n");
+        callRecord(b, "      ", d);
+        b.append("    END IF;\n");
     }
 
     /**
