@@ -29,7 +29,11 @@ class ConfigurationDefaultsTest {
                     "100 ms, 5 s",
                     o -> List.of(o.retryInitialDelay(), o.retryMaxDelay()),
                     List.of(Duration.ofMillis(100), Duration.ofSeconds(5))),
-            new Row("withRunnerLockWait", "0 (fail at once)", PostgresOptions::runnerLockWait, Duration.ZERO),
+            new Row(
+                    "withRunnerLockWait",
+                    "0 (fail after a grace of 1 s)",
+                    PostgresOptions::runnerLockWait,
+                    Duration.ZERO),
             new Row(
                     "withBatchSizes",
                     "1,000, 100, 100,000",

@@ -421,9 +421,9 @@ class TroubleshootingIT {
         assertThat(migrator.contract(plan).state()).isEqualTo(PlanState.CONTRACTED);
     }
 
-    @Test
-    void unmappedValue_rejectPolicy_failsTheOldVersionsWrite() throws Exception {
-        MigrationPlan strict = MigrationPlan.named("customers-address-split-strict")
+    /** The first plan's split, one way, with the unmapped-value policy {@code REJECT}. */
+    static MigrationPlan strictPlan() {
+        return MigrationPlan.named("customers-address-split-strict")
                 .deriveColumns(DeriveColumns.on(TableName.of("customers"))
                         .named("customers.address")
                         .from("address")
@@ -435,6 +435,34 @@ class TroubleshootingIT {
                         .mappableWhen(SqlExpression.trusted("address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$'"))
                         .onUnmapped(UnmappedPolicy.REJECT))
                 .build();
+    }
+
+    @Test
+    void backfillFailed_rejectPolicy_stopsAtTheFirstRowItCannotMap() throws Exception {
+        execute("UPDATE customers SET address = '1 A St, Town, California, 90001' WHERE id = 4");
+        MigrationPlan strict = strictPlan();
+        PostgresMigrator migrator = PostgresMigrator.create(dataSource);
+        migrator.expand(strict);
+
+        Throwable e = catchThrowable(() -> migrator.backfill(strict));
+
+        assertThat(e).isInstanceOf(StepExecutionException.class);
+        assertThat(((TandemException) e).errorCode()).isEqualTo(ErrorCode.BACKFILL_FAILED);
+        assertThat(((StepExecutionException) e).sqlState()).isEqualTo("22001");
+        DocOutputs.check(PAGE, "backfill-rejected", e.getMessage());
+        // nothing was recorded: under REJECT the row stays for the operator to fix
+        assertThat(query("SELECT count(*) FROM tandem.unmapped")).isEqualTo("0");
+
+        // the fix: correct the row, run backfill again: it resumes at this row
+        execute("UPDATE customers SET address = '1 A St, Town, CA, 90001' WHERE id = 4");
+        migrator.backfill(strict);
+        assertThat(query("SELECT count(*) FROM customers WHERE city IS NULL")).isEqualTo("0");
+        assertThat(migrator.verify(strict).contractable()).isTrue();
+    }
+
+    @Test
+    void unmappedValue_rejectPolicy_failsTheOldVersionsWrite() throws Exception {
+        MigrationPlan strict = strictPlan();
         PostgresMigrator.create(dataSource).expand(strict);
 
         Throwable e = catchThrowable(() -> execute("INSERT INTO customers (name, email, address)"

@@ -561,7 +561,9 @@ public final class PostgresMigrator {
                 throw new PlanStateException(
                         ErrorCode.STATE_CONFLICT,
                         plan.id(),
-                        "Cannot roll back plan '" + plan.id() + "' yet: " + nulls + " rows of " + t.quoted()
+                        "Cannot roll back plan '" + plan.id() + "' yet: " + nulls + (nulls == 1 ? " row" : " rows")
+                                + " of "
+                                + t.quoted()
                                 + (nulls == 1 ? " has" : " have") + " no value in "
                                 + d.column().quoted()
                                 + " (the new version no longer writes it,"
