@@ -4,21 +4,32 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.tandem.plan.AddColumn;
+import dev.tandem.plan.AddConstraint;
+import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.DropColumn;
+import dev.tandem.plan.DropConstraint;
+import dev.tandem.plan.DropIndex;
 import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
+import dev.tandem.plan.ValidateConstraint;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,18 +55,256 @@ public final class PlanBuilder {
 
     private static final Pattern PLAN_ID = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,199}");
 
-    private sealed interface Op permits AddColumnOp, DeriveOp, DropColumnOp, RawOp {}
+    /** An operation as the user wrote it; compiles itself into steps of its phases, in plan order. */
+    private sealed interface Op
+            permits AddColumnOp,
+                    DeriveOp,
+                    DropColumnOp,
+                    RawOp,
+                    CreateIndexOp,
+                    DropIndexOp,
+                    AddConstraintOp,
+                    SetNotNullOp,
+                    DropConstraintOp {
+        void compile(Compilation c);
+    }
 
-    private record AddColumnOp(TableName table, Identifier column, ColumnType type) implements Op {}
+    private record AddColumnOp(
+            TableName table,
+            Identifier column,
+            ColumnType type,
+            @Nullable SqlExpression defaultValue,
+            boolean notNull) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, column), c.usedIds, "add");
+            checkNames(c.violations, name, table, List.of(column));
+            claim(c.violations, c.addedColumns, table, column, name, "added");
+            if (notNull && defaultValue == null) {
+                c.violations.add(new Violation(
+                        name + "/add",
+                        "adds NOT NULL column " + column.quoted() + " without a default: the old application"
+                                + " version's inserts leave it out and would fail. Give it a default"
+                                + " (Column.withDefault), or add it nullable and make it NOT NULL with setNotNull"));
+                return;
+            }
+            c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type, defaultValue, notNull)));
+        }
+    }
 
-    private record DeriveOp(DeriveColumns spec, boolean copiesColumn) implements Op {}
+    private record DeriveOp(DeriveColumns spec, boolean copiesColumn) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            compileDerive(spec, copiesColumn, c);
+        }
+    }
 
-    private record DropColumnOp(TableName table, Identifier column) implements Op {}
+    private record DropColumnOp(TableName table, Identifier column) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, column), c.usedIds, "drop");
+            checkNames(c.violations, name, table, List.of(column));
+            String adder = c.addedColumns.get(key(table, column));
+            if (adder != null) {
+                c.violations.add(new Violation(
+                        name + "/drop",
+                        "drops " + column.quoted() + ", which this plan adds in '" + adder
+                                + "'; a plan must not drop a column it creates"));
+            }
+            c.contracts.add(new Contract(stepId(name, "drop"), new DropColumn(table, column)));
+        }
+    }
 
-    private record RawOp(Phase phase, @Nullable String name, RawChangeInput input) implements Op {}
+    private record RawOp(Phase phase, List<SqlStatement> statements, List<SqlStatement> undo, String unsafeReason)
+            implements Op {
+        @Override
+        public void compile(Compilation c) {
+            c.rawCount++;
+            String phaseName = phase.name().toLowerCase(Locale.ROOT);
+            String name = uniqueName("raw-" + c.rawCount, c.usedIds, phaseName);
+            String where = name + '/' + phaseName;
+            boolean transactional = statements.stream().noneMatch(SqlStatement::requiresNoTransaction);
+            RawChange change;
+            try {
+                change = new RawChange(statements, undo, unsafeReason, transactional);
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                return;
+            }
+            c.add(phase, stepId(name, phaseName), change);
+        }
+    }
 
-    private record RawChangeInput(
-            SqlStatement statement, @Nullable SqlStatement undo, String unsafeReason, boolean transactional) {}
+    private record CreateIndexOp(Index index) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            TableName table = index.table();
+            Identifier indexName = index.name().orElse(null);
+            String name = uniqueName(
+                    defaultName(table, indexName == null ? Identifier.of("index") : indexName),
+                    c.usedIds,
+                    "create-index");
+            String where = name + "/create-index";
+            if (indexName == null) {
+                c.violations.add(new Violation(
+                        where, "index on " + table.quoted() + " has no name; call named(...) so rollback can find it"));
+                return;
+            }
+            if (index.keys().isEmpty()) {
+                c.violations.add(new Violation(
+                        where, "index " + indexName.quoted() + " has no key; call columns(...) or expression(...)"));
+                return;
+            }
+            checkNames(c.violations, where, table, append(index.included(), indexName));
+            c.claimIndex(table, indexName, where);
+            CreateIndex change;
+            try {
+                change = new CreateIndex(
+                        table,
+                        indexName,
+                        index.isUnique(),
+                        index.method(),
+                        index.keys(),
+                        index.included(),
+                        index.predicate().orElse(null));
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                return;
+            }
+            c.expands.add(new Expand(StepId.of(where), change));
+        }
+    }
+
+    private record DropIndexOp(TableName table, Identifier index) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, index), c.usedIds, "drop-index");
+            String where = name + "/drop-index";
+            checkNames(c.violations, where, table, List.of(index));
+            String creator = c.createdIndexes.get(key(schemaOf(table), index));
+            if (creator != null) {
+                c.violations.add(new Violation(
+                        where, "drops index " + index.quoted() + ", which this plan creates in '" + creator + "'"));
+            }
+            c.contracts.add(new Contract(StepId.of(where), new DropIndex(table, index)));
+        }
+    }
+
+    private record AddConstraintOp(
+            TableName table, Identifier constraint, ConstraintDefinition definition, Enforcement enforcement)
+            implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, constraint), c.usedIds, "add", "validate", "build-index");
+            checkNames(c.violations, name, table, List.of(constraint));
+            c.claimConstraint(table, constraint, name);
+            Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
+            if (definition instanceof ConstraintDefinition.Unique u) {
+                // the index carries the constraint's name; ADD CONSTRAINT ... USING INDEX takes it over
+                c.claimIndex(table, constraint, name);
+                List<SqlExpression> keys = new ArrayList<>();
+                for (Identifier col : u.columns()) {
+                    keys.add(SqlExpression.trusted(col.quoted()));
+                }
+                c.add(
+                        phase,
+                        stepId(name, "build-index"),
+                        new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
+                c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+                return;
+            }
+            c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+            c.add(
+                    phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
+                    stepId(name, "validate"),
+                    new ValidateConstraint(table, constraint));
+        }
+    }
+
+    private record SetNotNullOp(TableName table, Identifier column, Enforcement enforcement) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, column), c.usedIds, "add-check", "validate", "set-not-null");
+            checkNames(c.violations, name, table, List.of(column));
+            claim(c.violations, c.notNullColumns, table, column, name, "set NOT NULL");
+            Identifier check = fitted(column.value() + "_not_null_tandem");
+            c.claimConstraint(table, check, name);
+            Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
+            c.add(
+                    phase,
+                    stepId(name, "add-check"),
+                    new AddConstraint(
+                            table,
+                            check,
+                            new ConstraintDefinition.Check(SqlExpression.trusted(column.quoted() + " IS NOT NULL"))));
+            c.add(
+                    phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
+                    stepId(name, "validate"),
+                    new ValidateConstraint(table, check));
+            c.contracts.add(new Contract(stepId(name, "set-not-null"), new SetNotNull(table, column, check)));
+        }
+    }
+
+    private record DropConstraintOp(TableName table, Identifier constraint) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, constraint), c.usedIds, "drop-constraint");
+            String where = name + "/drop-constraint";
+            checkNames(c.violations, where, table, List.of(constraint));
+            String adder = c.constraints.get(key(table, constraint));
+            if (adder != null) {
+                c.violations.add(new Violation(
+                        where,
+                        "drops constraint " + constraint.quoted() + ", which this plan adds in '" + adder + "'"));
+            }
+            c.contracts.add(new Contract(StepId.of(where), new DropConstraint(table, constraint)));
+        }
+    }
+
+    /** What compiling the operations collects: the steps of each phase in plan order, claims, and violations. */
+    private static final class Compilation {
+        final List<Violation> violations = new ArrayList<>();
+        final List<Step> expands = new ArrayList<>();
+        final List<Step> syncs = new ArrayList<>();
+        final List<Step> backfills = new ArrayList<>();
+        final List<Step> afterBackfill = new ArrayList<>();
+        final List<Step> contracts = new ArrayList<>();
+        final Set<String> usedIds = new HashSet<>();
+        final Map<String, String> addedColumns = new HashMap<>(); // "table\0column" -> operation name
+        final Map<String, String> syncedColumns = new HashMap<>();
+        final Map<String, String> notNullColumns = new HashMap<>();
+        final Map<String, String> constraints = new HashMap<>(); // "table\0constraint" -> operation name
+        final Map<String, String> createdIndexes = new HashMap<>(); // "schema\0index" -> operation name
+        int rawCount;
+
+        void add(Phase phase, StepId id, SchemaChange change) {
+            switch (phase) {
+                case EXPAND -> expands.add(new Expand(id, change));
+                case BACKFILL -> afterBackfill.add(new AfterBackfill(id, change));
+                case CONTRACT -> contracts.add(new Contract(id, change));
+            }
+        }
+
+        void claimConstraint(TableName table, Identifier name, String owner) {
+            String previous = constraints.putIfAbsent(key(table, name), owner);
+            if (previous != null && !previous.equals(owner)) {
+                violations.add(new Violation(
+                        owner,
+                        "constraint " + name.quoted() + " on " + table.quoted() + " is already added by '" + previous
+                                + "'; constraint names are unique per table"));
+            }
+        }
+
+        void claimIndex(TableName table, Identifier name, String owner) {
+            String previous = createdIndexes.putIfAbsent(key(schemaOf(table), name), owner);
+            if (previous != null && !previous.equals(owner)) {
+                violations.add(new Violation(
+                        owner,
+                        "index " + name.quoted() + " is already created by '" + previous
+                                + "'; index names are unique per schema"));
+            }
+        }
+    }
 
     private final String id;
     private final String description;
@@ -101,7 +350,172 @@ public final class PlanBuilder {
         return with(new AddColumnOp(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
-                requireNonNull(type, "type")));
+                requireNonNull(type, "type"),
+                null,
+                false));
+    }
+
+    /**
+     * {@return a builder that also adds a column, with a default and {@code NOT NULL} if {@code column} says so}
+     *
+     * <p>Expand: {@code ALTER TABLE ... ADD COLUMN ... DEFAULT ... NOT NULL}, catalog-only: a non-volatile default is
+     * stored once and not written into every row (PostgreSQL 11 and later), so the table is neither rewritten nor
+     * scanned. The old application version's inserts leave the column out and get the default; that is why
+     * {@code NOT NULL} needs a default. A volatile default is refused at expand. Rollback drops the column.
+     *
+     * @param table the table
+     * @param column the column
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder addColumn(TableName table, Column column) {
+        requireNonNull(table, "table");
+        requireNonNull(column, "column");
+        return with(new AddColumnOp(
+                table, column.name(), column.type(), column.defaultValue().orElse(null), column.isNotNull()));
+    }
+
+    /**
+     * {@return a builder that also builds an index concurrently, in expand}
+     *
+     * <p>Expand: {@code CREATE [UNIQUE] INDEX CONCURRENTLY}, outside a transaction, under SHARE UPDATE EXCLUSIVE:
+     * reads and writes go on while it builds. If a build fails (a lock timeout, a duplicate key), the INVALID index it
+     * leaves is dropped before the step is retried or reported; an index of that name that is valid counts as built.
+     * Rollback: {@code DROP INDEX CONCURRENTLY}. A unique index rejects the old version's duplicate writes from the
+     * moment it is built; to make a unique constraint of it, use {@link #addUnique}.
+     *
+     * @param index the index
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder createIndex(Index index) {
+        return with(new CreateIndexOp(requireNonNull(index, "index")));
+    }
+
+    /**
+     * {@return a builder that also drops an index in the contract phase, with {@code DROP INDEX CONCURRENTLY}}
+     *
+     * @param table the table the index belongs to (it lives in that table's schema)
+     * @param index the index name
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder dropIndex(TableName table, String index) {
+        return with(new DropIndexOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(index, "index"))));
+    }
+
+    /**
+     * {@return a builder that also adds a {@code CHECK} constraint}
+     *
+     * <p>{@link Enforcement#FROM_EXPAND}: expand adds it {@code NOT VALID} (catalog-only; every write of either version
+     * is checked from then on), and the end of the backfill phase validates the existing rows under SHARE UPDATE
+     * EXCLUSIVE (reads and writes go on). {@link Enforcement#AT_CONTRACT}: contract does both, after the old version
+     * stopped. Rollback drops it.
+     *
+     * @param table the table
+     * @param name the constraint name
+     * @param condition the condition, over the table's columns
+     * @param enforcement when the old version's writes start to be checked
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder addCheck(TableName table, String name, SqlExpression condition, Enforcement enforcement) {
+        return with(new AddConstraintOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(name, "name")),
+                new ConstraintDefinition.Check(requireNonNull(condition, "condition")),
+                requireNonNull(enforcement, "enforcement")));
+    }
+
+    /**
+     * {@return a builder that also adds a foreign key}
+     *
+     * <p>Added {@code NOT VALID} (catalog-only; SHARE ROW EXCLUSIVE on both tables for a moment, so writes wait briefly
+     * and reads go on), then validated under SHARE UPDATE EXCLUSIVE on the referencing table and ROW SHARE on the
+     * referenced one: at the end of the backfill phase for {@link Enforcement#FROM_EXPAND}, at contract for
+     * {@link Enforcement#AT_CONTRACT}. Rollback drops it.
+     *
+     * @param foreignKey the key
+     * @param enforcement when the old version's writes start to be checked
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder addForeignKey(ForeignKey foreignKey, Enforcement enforcement) {
+        requireNonNull(foreignKey, "foreignKey");
+        requireNonNull(enforcement, "enforcement");
+        TableName table = foreignKey.table().orElse(null);
+        TableName referenced = foreignKey.referencedTable().orElse(null);
+        if (table == null || referenced == null) {
+            throw new IllegalArgumentException("foreign key "
+                    + foreignKey.name().quoted() + " needs from(table, columns...) and references(table, columns...)");
+        }
+        return with(new AddConstraintOp(
+                table,
+                foreignKey.name(),
+                new ConstraintDefinition.ForeignKey(
+                        foreignKey.columns(),
+                        referenced,
+                        foreignKey.referencedColumns(),
+                        foreignKey.deleteAction(),
+                        foreignKey.updateAction()),
+                enforcement));
+    }
+
+    /**
+     * {@return a builder that also adds a unique constraint}
+     *
+     * <p>A unique index of the constraint's name is built concurrently (reads and writes go on), then
+     * {@code ADD CONSTRAINT ... UNIQUE USING INDEX} takes it over, catalog-only: in expand for
+     * {@link Enforcement#FROM_EXPAND} (the old version's duplicate writes fail from then on), in contract for
+     * {@link Enforcement#AT_CONTRACT}. Existing duplicates make the build fail and leave nothing behind; fix them and
+     * run the phase again. Rollback drops it.
+     *
+     * @param table the table
+     * @param name the constraint (and index) name
+     * @param enforcement when the old version's writes start to be checked
+     * @param columns the columns, unique together
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder addUnique(TableName table, String name, Enforcement enforcement, String... columns) {
+        requireNonNull(table, "table");
+        List<Identifier> ids = new ArrayList<>();
+        for (String c : columns) {
+            ids.add(Identifier.of(requireNonNull(c, "column")));
+        }
+        return with(new AddConstraintOp(
+                table,
+                Identifier.of(requireNonNull(name, "name")),
+                new ConstraintDefinition.Unique(ids),
+                requireNonNull(enforcement, "enforcement")));
+    }
+
+    /**
+     * {@return a builder that also makes a column {@code NOT NULL} without scanning the table under ACCESS EXCLUSIVE}
+     *
+     * <p>A {@code CHECK (column IS NOT NULL) NOT VALID} is added (catalog-only) and validated under SHARE UPDATE
+     * EXCLUSIVE (reads and writes go on): in expand and at the end of the backfill phase for
+     * {@link Enforcement#FROM_EXPAND} (the old version's NULL writes fail from expand on), in contract for
+     * {@link Enforcement#AT_CONTRACT}. Contract then runs {@code SET NOT NULL}, which the validated check proves
+     * without a scan, and drops the check. Validation fails while a row is NULL, and says so; fill those rows and run
+     * the phase again. Rollback drops the check.
+     *
+     * @param table the table
+     * @param column the column
+     * @param enforcement when the old version's NULL writes start to fail
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder setNotNull(TableName table, String column, Enforcement enforcement) {
+        return with(new SetNotNullOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(column, "column")),
+                requireNonNull(enforcement, "enforcement")));
+    }
+
+    /**
+     * {@return a builder that also drops a constraint in the contract phase (catalog-only, a brief ACCESS EXCLUSIVE
+     * lock)}
+     *
+     * @param table the table
+     * @param name the constraint
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder dropConstraint(TableName table, String name) {
+        return with(new DropConstraintOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(name, "name"))));
     }
 
     /**
@@ -161,20 +575,40 @@ public final class PlanBuilder {
      *
      * <p>Tandem cannot check raw SQL, so it is accepted only with a reason, which stays in the plan. Explaining the plan
      * shows the lint findings for the statement (locks, rewrites) from the unsafe-operations catalogue. Statements
-     * containing {@code CONCURRENTLY} or {@code VACUUM} run outside a transaction.
+     * PostgreSQL refuses to run in a transaction ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...) run outside
+     * one. {@link Phase#BACKFILL} places it at the end of the backfill phase, after every backfill, while the old
+     * version still runs (for example a {@code VALIDATE CONSTRAINT}).
      *
-     * @param phase {@link Phase#EXPAND} or {@link Phase#CONTRACT}
+     * @param phase the phase
      * @param statement the statement
      * @param undo the statement that reverses it when the plan is rolled back, or {@code null}
      * @param unsafeReason why the author accepts running it unchecked
      */
     @CanIgnoreReturnValue
     public PlanBuilder rawSql(Phase phase, SqlStatement statement, @Nullable SqlStatement undo, String unsafeReason) {
-        requireNonNull(phase, "phase");
         requireNonNull(statement, "statement");
+        return rawSql(phase, List.of(statement), undo == null ? List.of() : List.of(undo), unsafeReason);
+    }
+
+    /**
+     * {@return a builder that also runs raw SQL statements in {@code phase}, as one atomic unit}
+     *
+     * <p>The statements run in order in one transaction (all or nothing, under one {@code lock_timeout} and retried as
+     * a whole), so no application version ever sees the schema between two of them: renaming a table and creating a
+     * view under its old name, for example. Every statement must be able to run in a transaction. The undo statements
+     * run the same way on rollback.
+     *
+     * @param phase the phase; see {@link #rawSql(Phase, SqlStatement, SqlStatement, String)}
+     * @param statements the statements, at least one
+     * @param undo the statements that reverse them on rollback, possibly none
+     * @param unsafeReason why the author accepts running them unchecked
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder rawSql(
+            Phase phase, List<SqlStatement> statements, List<SqlStatement> undo, String unsafeReason) {
+        requireNonNull(phase, "phase");
         requireNonNull(unsafeReason, "unsafeReason");
-        return with(new RawOp(
-                phase, null, new RawChangeInput(statement, undo, unsafeReason, !statement.requiresNoTransaction())));
+        return with(new RawOp(phase, List.copyOf(statements), List.copyOf(undo), unsafeReason));
     }
 
     /**
@@ -195,92 +629,30 @@ public final class PlanBuilder {
                     new Violation("plan", "has no operations; add at least one (addColumn, deriveColumns, ...)"));
         }
 
-        List<Step> expands = new ArrayList<>();
-        List<Step> syncs = new ArrayList<>();
-        List<Step> backfills = new ArrayList<>();
-        List<Step> contracts = new ArrayList<>();
-        Set<String> usedIds = new HashSet<>();
-        Map<String, String> addedColumns = new HashMap<>(); // "table\0column" -> operation name
-        Map<String, String> syncedColumns = new HashMap<>();
-        int rawCount = 0;
-
+        Compilation c = new Compilation();
+        c.violations.addAll(violations);
         for (Op op : ops) {
-            if (op instanceof AddColumnOp a) {
-                String name = uniqueName(defaultName(a.table(), a.column()), usedIds, "add");
-                checkNames(violations, name, a.table(), List.of(a.column()));
-                claim(violations, addedColumns, a.table(), a.column(), name, "added");
-                expands.add(new Expand(stepId(name, "add"), new AddColumn(a.table(), a.column(), a.type())));
-            } else if (op instanceof DeriveOp d) {
-                compileDerive(
-                        d.spec(),
-                        d.copiesColumn(),
-                        usedIds,
-                        violations,
-                        addedColumns,
-                        syncedColumns,
-                        expands,
-                        syncs,
-                        backfills);
-            } else if (op instanceof DropColumnOp dc) {
-                String name = uniqueName(defaultName(dc.table(), dc.column()), usedIds, "drop");
-                checkNames(violations, name, dc.table(), List.of(dc.column()));
-                String adder = addedColumns.get(key(dc.table(), dc.column()));
-                if (adder != null) {
-                    violations.add(new Violation(
-                            name + "/drop",
-                            "drops " + dc.column().quoted() + ", which this plan adds in '" + adder
-                                    + "'; a plan must not drop a column it creates"));
-                }
-                contracts.add(new Contract(stepId(name, "drop"), new DropColumn(dc.table(), dc.column())));
-            } else if (op instanceof RawOp r) {
-                rawCount++;
-                String phaseName = r.phase().name().toLowerCase(Locale.ROOT);
-                String name = uniqueName("raw-" + rawCount, usedIds, phaseName);
-                String where = name + '/' + phaseName;
-                if (r.phase() == Phase.BACKFILL) {
-                    violations.add(new Violation(where, "raw SQL runs in EXPAND or CONTRACT, not BACKFILL"));
-                    continue;
-                }
-                RawChange change;
-                try {
-                    change = new RawChange(
-                            r.input().statement(),
-                            r.input().undo(),
-                            r.input().unsafeReason(),
-                            r.input().transactional());
-                } catch (IllegalArgumentException e) {
-                    violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                    continue;
-                }
-                StepId sid = stepId(name, phaseName);
-                if (r.phase() == Phase.EXPAND) {
-                    expands.add(new Expand(sid, change));
-                } else {
-                    contracts.add(new Contract(sid, change));
-                }
-            }
+            op.compile(c);
         }
-
-        if (!violations.isEmpty()) {
-            throw new PlanValidationException(ErrorCode.PLAN_INVALID, id, violations);
+        if (!c.violations.isEmpty()) {
+            throw new PlanValidationException(ErrorCode.PLAN_INVALID, id, c.violations);
         }
-        List<Step> steps = new ArrayList<>(expands);
-        steps.addAll(syncs);
-        steps.addAll(backfills);
-        steps.addAll(contracts);
+        List<Step> steps = new ArrayList<>(c.expands);
+        steps.addAll(c.syncs);
+        steps.addAll(c.backfills);
+        steps.addAll(c.afterBackfill);
+        steps.addAll(c.contracts);
         return new MigrationPlan(id, description, steps);
     }
 
-    private static void compileDerive(
-            DeriveColumns spec,
-            boolean copiesColumn,
-            Set<String> usedIds,
-            List<Violation> violations,
-            Map<String, String> addedColumns,
-            Map<String, String> syncedColumns,
-            List<Step> expands,
-            List<Step> syncs,
-            List<Step> backfills) {
+    private static void compileDerive(DeriveColumns spec, boolean copiesColumn, Compilation into) {
+        Set<String> usedIds = into.usedIds;
+        List<Violation> violations = into.violations;
+        Map<String, String> addedColumns = into.addedColumns;
+        Map<String, String> syncedColumns = into.syncedColumns;
+        List<Step> expands = into.expands;
+        List<Step> syncs = into.syncs;
+        List<Step> backfills = into.backfills;
         TableName table = spec.table();
         String base = spec.name()
                 .orElseGet(() -> spec.fromColumns().isEmpty()
@@ -417,6 +789,42 @@ public final class PlanBuilder {
 
     private static String key(TableName table, Identifier column) {
         return table + "\0" + column.value();
+    }
+
+    private static String key(String schema, Identifier name) {
+        return schema + "\0" + name.value();
+    }
+
+    /** Unqualified names resolve in the executor's default schema, which the plan does not know: keep them apart. */
+    private static String schemaOf(TableName table) {
+        return table.schemaName().map(Identifier::value).orElse("");
+    }
+
+    private static List<Identifier> append(List<Identifier> list, Identifier one) {
+        List<Identifier> out = new ArrayList<>(list);
+        out.add(one);
+        return out;
+    }
+
+    /** {@return the name, or a shortened one with a hash of the full name when it is longer than PostgreSQL keeps} */
+    static Identifier fitted(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= Identifier.MAX_BYTES) {
+            return Identifier.of(name);
+        }
+        String hash = Integer.toHexString(name.hashCode() & 0x7fffffff);
+        StringBuilder head = new StringBuilder();
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            String next = head.toString() + new String(Character.toChars(cp));
+            if (next.getBytes(StandardCharsets.UTF_8).length + 1 + hash.length() > Identifier.MAX_BYTES) {
+                break;
+            }
+            head.setLength(0);
+            head.append(next);
+            i += Character.charCount(cp);
+        }
+        return Identifier.of(head + "_" + hash);
     }
 
     private static StepId stepId(String name, String suffix) {

@@ -1,20 +1,28 @@
 package dev.tandem.internal;
 
 import dev.tandem.plan.AddColumn;
+import dev.tandem.plan.AddConstraint;
+import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
 import dev.tandem.plan.ColumnMapping;
+import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.DropColumn;
+import dev.tandem.plan.DropConstraint;
+import dev.tandem.plan.DropIndex;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepVisitor;
 import dev.tandem.plan.TableName;
+import dev.tandem.plan.ValidateConstraint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,8 +72,47 @@ public final class Canonical {
     private static final SchemaChange.Visitor<String> CHANGE = new SchemaChange.Visitor<>() {
         @Override
         public String visitAddColumn(AddColumn c) {
+            // the suffixes appear only when used, so the checksums of earlier plans stay as they were
             return "add-column " + table(c.table()) + ' ' + quote(c.column().value()) + ' '
-                    + quote(c.type().sql());
+                    + quote(c.type().sql())
+                    + (c.defaultValue() == null ? "" : " default " + expression(c.defaultValue()))
+                    + (c.notNull() ? " not-null" : "");
+        }
+
+        @Override
+        public String visitCreateIndex(CreateIndex c) {
+            return "create-index " + table(c.table()) + ' ' + quote(c.name().value()) + (c.unique() ? " unique" : "")
+                    + " using " + quote(c.method()) + " keys "
+                    + c.keys().stream().map(k -> quote(k.sql())).collect(Collectors.joining(",", "(", ")"))
+                    + " include " + columns(c.include()) + " where " + expression(c.where());
+        }
+
+        @Override
+        public String visitDropIndex(DropIndex c) {
+            return "drop-index " + table(c.table()) + ' ' + quote(c.name().value());
+        }
+
+        @Override
+        public String visitAddConstraint(AddConstraint c) {
+            return "add-constraint " + table(c.table()) + ' ' + quote(c.name().value()) + ' '
+                    + c.definition().accept(CONSTRAINT);
+        }
+
+        @Override
+        public String visitValidateConstraint(ValidateConstraint c) {
+            return "validate-constraint " + table(c.table()) + ' '
+                    + quote(c.name().value());
+        }
+
+        @Override
+        public String visitSetNotNull(SetNotNull c) {
+            return "set-not-null " + table(c.table()) + ' ' + quote(c.column().value()) + " check "
+                    + quote(c.check().value());
+        }
+
+        @Override
+        public String visitDropConstraint(DropConstraint c) {
+            return "drop-constraint " + table(c.table()) + ' ' + quote(c.name().value());
         }
 
         @Override
@@ -75,8 +122,33 @@ public final class Canonical {
 
         @Override
         public String visitRaw(RawChange c) {
-            return "raw " + statement(c.statement()) + " undo " + (c.undo() == null ? "-" : statement(c.undo()))
-                    + " transactional " + c.transactional();
+            if (c.statements().size() == 1 && c.undo().size() <= 1) { // the form of earlier plans
+                return "raw " + statement(c.statements().get(0)) + " undo "
+                        + (c.undo().isEmpty() ? "-" : statement(c.undo().get(0))) + " transactional "
+                        + c.transactional();
+            }
+            return "raw-unit " + statements(c.statements()) + " undo " + statements(c.undo()) + " transactional "
+                    + c.transactional();
+        }
+    };
+
+    private static final ConstraintDefinition.Visitor<String> CONSTRAINT = new ConstraintDefinition.Visitor<>() {
+        @Override
+        public String visitCheck(ConstraintDefinition.Check c) {
+            return "check " + quote(c.condition().sql());
+        }
+
+        @Override
+        public String visitForeignKey(ConstraintDefinition.ForeignKey c) {
+            return "foreign-key " + columns(c.columns()) + " references " + table(c.referencedTable()) + ' '
+                    + columns(c.referencedColumns()) + " on-delete "
+                    + c.onDelete().name() + " on-update "
+                    + c.onUpdate().name();
+        }
+
+        @Override
+        public String visitUnique(ConstraintDefinition.Unique c) {
+            return "unique " + columns(c.columns());
         }
     };
 
@@ -98,6 +170,11 @@ public final class Canonical {
         public String visitBackfill(Backfill s) {
             return "backfill " + quote(s.id().value()) + " rule "
                     + quote(s.rule().id().value());
+        }
+
+        @Override
+        public String visitAfterBackfill(AfterBackfill s) {
+            return "after-backfill " + quote(s.id().value()) + ' ' + s.change().accept(CHANGE);
         }
 
         @Override
@@ -124,6 +201,10 @@ public final class Canonical {
 
     private static String expression(@Nullable SqlExpression e) {
         return e == null ? "-" : quote(e.sql());
+    }
+
+    private static String statements(List<SqlStatement> ss) {
+        return ss.stream().map(Canonical::statement).collect(Collectors.joining(",", "[", "]"));
     }
 
     private static String statement(SqlStatement s) {

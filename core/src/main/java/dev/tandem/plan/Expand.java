@@ -29,7 +29,7 @@ public record Expand(StepId id, SchemaChange change) implements Step {
 
     @Override
     public boolean transactional() {
-        return !(change instanceof RawChange raw) || raw.transactional();
+        return change.transactional();
     }
 
     @Override

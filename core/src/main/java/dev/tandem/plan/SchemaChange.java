@@ -6,7 +6,66 @@ package dev.tandem.plan;
  * <p>Java 17 has no exhaustive switch over sealed types; use {@link #accept} so that a new kind of change breaks every
  * visitor at compile time.
  */
-public sealed interface SchemaChange permits AddColumn, DropColumn, RawChange {
+public sealed interface SchemaChange
+        permits AddColumn,
+                DropColumn,
+                CreateIndex,
+                DropIndex,
+                AddConstraint,
+                ValidateConstraint,
+                SetNotNull,
+                DropConstraint,
+                RawChange {
+
+    /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
+    default boolean transactional() {
+        return accept(new Visitor<Boolean>() {
+            @Override
+            public Boolean visitAddColumn(AddColumn change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropColumn(DropColumn change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitCreateIndex(CreateIndex change) {
+                return false;
+            }
+
+            @Override
+            public Boolean visitDropIndex(DropIndex change) {
+                return false;
+            }
+
+            @Override
+            public Boolean visitAddConstraint(AddConstraint change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitValidateConstraint(ValidateConstraint change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetNotNull(SetNotNull change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropConstraint(DropConstraint change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitRaw(RawChange change) {
+                return change.transactional();
+            }
+        });
+    }
 
     /**
      * {@return the result of the visitor's method for this kind of change}
@@ -35,6 +94,48 @@ public sealed interface SchemaChange permits AddColumn, DropColumn, RawChange {
          * @param change the change
          */
         R visitDropColumn(DropColumn change);
+
+        /**
+         * {@return the result for a concurrently built index}
+         *
+         * @param change the change
+         */
+        R visitCreateIndex(CreateIndex change);
+
+        /**
+         * {@return the result for a dropped index}
+         *
+         * @param change the change
+         */
+        R visitDropIndex(DropIndex change);
+
+        /**
+         * {@return the result for an added constraint}
+         *
+         * @param change the change
+         */
+        R visitAddConstraint(AddConstraint change);
+
+        /**
+         * {@return the result for a validated constraint}
+         *
+         * @param change the change
+         */
+        R visitValidateConstraint(ValidateConstraint change);
+
+        /**
+         * {@return the result for a column set NOT NULL}
+         *
+         * @param change the change
+         */
+        R visitSetNotNull(SetNotNull change);
+
+        /**
+         * {@return the result for a dropped constraint}
+         *
+         * @param change the change
+         */
+        R visitDropConstraint(DropConstraint change);
 
         /**
          * {@return the result for a raw-SQL change}

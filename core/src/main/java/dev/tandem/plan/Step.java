@@ -1,13 +1,13 @@
 package dev.tandem.plan;
 
 /**
- * One step of an expand/contract plan. Operations compile to steps of four kinds, which are also the plan's phases:
+ * One step of an expand/contract plan. Operations compile to steps of five kinds, in the plan's three phases:
  * {@link Expand} (additive DDL), {@link DualWrite} (a sync rule kept by the database), {@link Backfill} (fill the new
- * representation for existing rows) and {@link Contract} (remove what the old application version needed).
+ * representation for existing rows), {@link AfterBackfill} (changes that need the filled rows) and {@link Contract} (remove what the old application version needed).
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface Step permits Expand, DualWrite, Backfill, Contract {
+public sealed interface Step permits Expand, DualWrite, Backfill, AfterBackfill, Contract {
 
     /** {@return the step's id, unique within its plan} */
     StepId id();

@@ -1,7 +1,7 @@
 package dev.tandem.plan;
 
 /**
- * A function over the four kinds of {@link Step}.
+ * A function over the kinds of {@link Step}.
  *
  * @param <R> the result type
  */
@@ -26,6 +26,13 @@ public interface StepVisitor<R> {
      * @param step the step
      */
     R visitBackfill(Backfill step);
+
+    /**
+     * {@return the result for a change that runs after the backfills}
+     *
+     * @param step the step
+     */
+    R visitAfterBackfill(AfterBackfill step);
 
     /**
      * {@return the result for a contract step}

@@ -10,6 +10,7 @@ import dev.tandem.PlanValidationException;
 import dev.tandem.StepExecutionException;
 import dev.tandem.TandemException;
 import dev.tandem.Violation;
+import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.DropColumn;
@@ -17,6 +18,7 @@ import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.internal.AdvisoryLock;
@@ -38,6 +40,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,6 +235,9 @@ public final class PostgresMigrator {
                 batches += r.batches();
                 rowwise += r.rowwiseBatches();
             }
+            // changes that need the filled rows, such as VALIDATE CONSTRAINT, while the old version still runs
+            Set<String> settled = store.doneSteps(c, plan.id(), "backfill");
+            runUnits(c, store, plan, renderer.afterBackfillUnits(plan), settled, settled);
             store.setState(c, plan.id(), PlanState.BACKFILLED);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             BackfillReport report =
@@ -513,15 +519,16 @@ public final class PostgresMigrator {
                                 + "Write a new plan to change the schema back.");
             }
             Set<String> expanded = store.doneSteps(c, plan.id(), "expand");
-            for (Step s : plan.steps(Phase.EXPAND)) {
-                if (s instanceof Expand e
-                        && e.change() instanceof RawChange raw
-                        && raw.undo() == null
-                        && expanded.contains(e.id().value())) {
+            Set<String> ran = new HashSet<>(expanded);
+            ran.addAll(store.doneSteps(c, plan.id(), "backfill"));
+            for (Step s : plan.steps()) {
+                SchemaChange change =
+                        s instanceof Expand e ? e.change() : s instanceof AfterBackfill a ? a.change() : null;
+                if (change instanceof RawChange raw && !raw.hasUndo() && ran.contains(s.id().value())) {
                     throw new PlanStateException(
                             ErrorCode.STATE_CONFLICT,
                             plan.id(),
-                            "Cannot roll back plan '" + plan.id() + "': raw step '" + e.id() + "' ran and has no undo"
+                            "Cannot roll back plan '" + plan.id() + "': raw step '" + s.id() + "' ran and has no undo"
                                     + " statement. Undo it by hand, or give the raw step an undo statement.");
                 }
             }
@@ -529,7 +536,7 @@ public final class PostgresMigrator {
             long t0 = System.nanoTime();
             log.info("{} - Rollback started (from {})", plan.id(), state);
             store.setState(c, plan.id(), PlanState.ROLLING_BACK);
-            runUnits(c, store, plan, renderer.rollbackUnits(plan), store.doneSteps(c, plan.id(), "rollback"), expanded);
+            runUnits(c, store, plan, renderer.rollbackUnits(plan), store.doneSteps(c, plan.id(), "rollback"), ran);
             store.finishRollback(c, plan.id());
             log.info("{} - Rollback completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());

@@ -328,6 +328,13 @@ public final class DdlRunner {
                 + (SqlStates.cancelled(e)
                         ? " Another session cancelled the statement (pg_cancel_backend); run the phase again."
                         : "")
+                + (unit.searchPath() != null && String.valueOf(e.getMessage()).contains("to create \"pg_catalog.")
+                        ? " Raw SQL runs with search_path = " + unit.searchPath() + ", so an unqualified new object"
+                                + " would be created in pg_catalog: schema-qualify its name."
+                        : "")
+                + ("23514".equals(SqlStates.of(e)) || "23503".equals(SqlStates.of(e))
+                        ? " A row violates the constraint: fix the rows (or the plan) and run the phase again."
+                        : "")
                 + " First statement: " + cap(sql);
         return new StepExecutionException(
                 ErrorCode.STEP_FAILED, planId, unit.label(), unit.phaseName(), SqlStates.of(e), message, e);

@@ -52,8 +52,11 @@ public final class Explainer {
                 continue;
             }
             for (RenderedStatement s : renderer.backfill(b, f).explained()) {
-                out.add(statement(Section.BACKFILL, b.id().value(), s, false));
+                out.add(statement(Section.BACKFILL, b.id().value(), s, true)); // each batch is a transaction
             }
+        }
+        for (SqlUnit u : renderer.afterBackfillUnits(plan)) {
+            add(out, Section.BACKFILL, u);
         }
         for (DualWrite d : plan.dualWrites()) {
             TableFacts f = facts.get(renderer.qualify(d.table()));
@@ -130,7 +133,7 @@ public final class Explainer {
                 s.sql(),
                 s.lock(),
                 s.relation() == null ? null : s.relation().quoted(),
-                transactional || section == Section.BACKFILL || section == Section.VERIFY,
+                transactional || section == Section.VERIFY,
                 s.rewrites(),
                 s.scans(),
                 s.note());

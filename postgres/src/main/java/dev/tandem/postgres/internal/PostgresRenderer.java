@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tandem.MigrationPlan;
 import dev.tandem.plan.AddColumn;
+import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
@@ -12,13 +13,14 @@ import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
-import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
-import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.LockMode;
+import dev.tandem.postgres.internal.change.ChangeContext;
+import dev.tandem.postgres.internal.change.Changes;
+import dev.tandem.postgres.internal.change.Units;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ public final class PostgresRenderer {
     private final String planId;
     private final Identifier stateSchema;
     private final Identifier defaultSchema;
+    private final ChangeContext ctx;
 
     /**
      * Creates a renderer for one plan.
@@ -48,6 +51,7 @@ public final class PostgresRenderer {
         this.planId = requireNonNull(planId, "planId");
         this.stateSchema = requireNonNull(stateSchema, "stateSchema");
         this.defaultSchema = requireNonNull(defaultSchema, "defaultSchema");
+        this.ctx = new ChangeContext(planId, defaultSchema, SessionSettings.userSearchPath(defaultSchema));
     }
 
     /**
@@ -140,7 +144,7 @@ public final class PostgresRenderer {
         List<SqlUnit> syncs = new ArrayList<>();
         for (Step step : plan.steps(Phase.EXPAND)) {
             if (step instanceof Expand e) {
-                units.add(changeUnit(Phase.EXPAND, e.id(), e.change()));
+                units.addAll(Changes.forward(ctx, Phase.EXPAND, e.id(), e.change()));
             } else if (step instanceof DualWrite d) {
                 syncs.add(syncInstallUnit(d, facts(facts, d.table())));
             }
@@ -335,53 +339,8 @@ public final class PostgresRenderer {
         return f;
     }
 
-    private SqlUnit changeUnit(Phase phase, StepId id, SchemaChange change) {
-        return change.accept(new SchemaChange.Visitor<SqlUnit>() {
-            @Override
-            public SqlUnit visitAddColumn(AddColumn c) {
-                TableName t = qualify(c.table());
-                return locked(
-                        phase,
-                        List.of(id),
-                        t,
-                        LockMode.ACCESS_EXCLUSIVE,
-                        List.of(new RenderedStatement(
-                                "ALTER TABLE " + Sql.table(t) + " ADD COLUMN " + Sql.ident(c.column()) + ' '
-                                        + c.type().sql(),
-                                LockMode.ACCESS_EXCLUSIVE,
-                                t,
-                                false,
-                                false,
-                                "catalog-only: nullable, no default")));
-            }
-
-            @Override
-            public SqlUnit visitDropColumn(DropColumn c) {
-                TableName t = qualify(c.table());
-                return locked(phase, List.of(id), t, LockMode.ACCESS_EXCLUSIVE, List.of(dropColumn(t, c.column())));
-            }
-
-            @Override
-            public SqlUnit visitRaw(RawChange c) {
-                RawSqlLinter.Finding f = RawSqlLinter.lint(c.statement(), defaultSchema);
-                String note = "raw SQL, unsafe accepted: " + c.unsafeReason()
-                        + (f.finding().isEmpty() ? "" : "; lint: " + f.finding());
-                RenderedStatement s = new RenderedStatement(
-                        c.statement().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note);
-                return new SqlUnit(phase, List.of(id), List.of(s), c.transactional(), f.relation(), f.lock(), false)
-                        .withSearchPath(rawSearchPath());
-            }
-        });
-    }
-
     private static RenderedStatement dropColumn(TableName t, Identifier column) {
-        return new RenderedStatement(
-                "ALTER TABLE " + Sql.table(t) + " DROP COLUMN IF EXISTS " + Sql.ident(column),
-                LockMode.ACCESS_EXCLUSIVE,
-                t,
-                false,
-                false,
-                "catalog-only: no rewrite");
+        return Changes.dropColumn(t, column);
     }
 
     private static SqlUnit locked(
@@ -396,12 +355,7 @@ public final class PostgresRenderer {
             LockMode mode,
             List<RenderedStatement> body,
             boolean rollback) {
-        List<RenderedStatement> all = new ArrayList<>();
-        // Take the unit's strongest lock first: no lock upgrade mid-transaction, one wait bounded by lock_timeout.
-        all.add(new RenderedStatement(
-                "LOCK TABLE ONLY " + Sql.table(t) + " IN " + mode.sqlName() + " MODE", mode, t, false, false, ""));
-        all.addAll(body);
-        return new SqlUnit(phase, steps, all, true, t, mode, rollback);
+        return Units.locked(phase, steps, t, mode, body, rollback);
     }
 
     /**
@@ -862,22 +816,37 @@ public final class PostgresRenderer {
             bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(SyncTriggers.dropTriggers(planId, rule, t));
             steps.computeIfAbsent(t, k -> new ArrayList<>());
         }
-        List<SqlUnit> raw = new ArrayList<>();
+        // Plan order, with one unit per table for its sync triggers and dropped columns, placed where the table's first
+        // drop is (tables with triggers only come first): no write slips between a trigger's drop and a column's.
+        List<Object> slots = new ArrayList<>(); // a TableName (its drop unit) or a list of units
+        for (TableName t : rules.keySet()) {
+            slots.add(t);
+        }
         for (Step step : plan.steps(Phase.CONTRACT)) {
             Contract c = (Contract) step;
             if (c.change() instanceof DropColumn d) {
                 TableName t = qualify(d.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, d.column()));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
+                if (!slots.contains(t)) {
+                    slots.add(t);
+                }
             } else {
-                raw.add(changeUnit(Phase.CONTRACT, c.id(), c.change()));
+                slots.add(Changes.forward(ctx, Phase.CONTRACT, c.id(), c.change()));
             }
         }
         List<SqlUnit> units = new ArrayList<>();
-        for (Map.Entry<TableName, List<RenderedStatement>> e : bodies.entrySet()) {
+        for (Object slot : slots) {
+            if (!(slot instanceof TableName table)) {
+                @SuppressWarnings("unchecked")
+                List<SqlUnit> changeUnits = (List<SqlUnit>) slot;
+                units.addAll(changeUnits);
+                continue;
+            }
+            List<RenderedStatement> tableBody = bodies.getOrDefault(table, List.of());
             List<RenderedStatement> body = new ArrayList<>();
-            List<DualWrite> tableRules = rules.getOrDefault(e.getKey(), List.of());
-            TableFacts f = facts.get(e.getKey());
+            List<DualWrite> tableRules = rules.getOrDefault(table, List.of());
+            TableFacts f = facts.get(table);
             for (DualWrite r : tableRules) {
                 SqlUnit validate = r.copiesColumn() && f != null ? validateCopyUnit(r, f) : null;
                 if (validate != null) {
@@ -887,27 +856,41 @@ public final class PostgresRenderer {
             if (!tableRules.isEmpty()) {
                 body.add(unmappedGuard(tableRules));
             }
-            body.addAll(e.getValue());
+            body.addAll(tableBody);
             for (DualWrite r : tableRules) {
                 if (r.copiesColumn() && f != null) {
                     body.addAll(takeOver(r, f));
                 }
             }
-            List<StepId> ids = new ArrayList<>(steps.getOrDefault(e.getKey(), List.of()));
+            List<StepId> ids = new ArrayList<>(steps.getOrDefault(table, List.of()));
             if (ids.isEmpty()) {
                 for (DualWrite r : tableRules) {
                     ids.add(r.id());
                 }
             }
-            units.add(locked(Phase.CONTRACT, ids, e.getKey(), LockMode.ACCESS_EXCLUSIVE, body));
+            units.add(locked(Phase.CONTRACT, ids, table, LockMode.ACCESS_EXCLUSIVE, body));
         }
-        units.addAll(raw);
         List<RenderedStatement> functions = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
             functions.addAll(SyncTriggers.dropFunctions(planId, stateSchema, rule));
         }
         if (!functions.isEmpty()) {
             units.add(new SqlUnit(Phase.CONTRACT, List.of(), functions, true, null, LockMode.NONE, false));
+        }
+        return units;
+    }
+
+    /**
+     * {@return the units that run at the end of the backfill phase, after every backfill, in plan order}
+     *
+     * @param plan the plan
+     */
+    public List<SqlUnit> afterBackfillUnits(MigrationPlan plan) {
+        List<SqlUnit> units = new ArrayList<>();
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof AfterBackfill a) {
+                units.addAll(Changes.forward(ctx, Phase.BACKFILL, a.id(), a.change()));
+            }
         }
         return units;
     }
@@ -963,31 +946,26 @@ public final class PostgresRenderer {
             bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(SyncTriggers.dropTriggers(planId, rule, t));
             steps.computeIfAbsent(t, k -> new ArrayList<>()).add(rule.id());
         }
-        List<Step> expands = new ArrayList<>(plan.steps(Phase.EXPAND));
-        java.util.Collections.reverse(expands);
-        for (Step step : expands) {
-            if (!(step instanceof Expand e)) {
+        // what ran after the backfill is undone first, then expand, each in reverse plan order
+        List<Step> undone = new ArrayList<>(plan.steps(Phase.EXPAND));
+        undone.addAll(plan.steps(Phase.BACKFILL));
+        java.util.Collections.reverse(undone);
+        for (Step step : undone) {
+            SchemaChange change;
+            if (step instanceof Expand e) {
+                change = e.change();
+            } else if (step instanceof AfterBackfill a) {
+                change = a.change();
+            } else {
                 continue;
             }
-            if (e.change() instanceof AddColumn a) {
+            if (change instanceof AddColumn a) {
+                // with the plan's triggers on the table, in one transaction
                 TableName t = qualify(a.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, a.column()));
-                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(e.id());
-            } else if (e.change() instanceof RawChange r && r.undo() != null) {
-                SqlStatement undo = requireNonNull(r.undo(), "undo");
-                RawSqlLinter.Finding f = RawSqlLinter.lint(undo, defaultSchema);
-                RenderedStatement s = new RenderedStatement(
-                        undo.sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), "raw SQL undo of " + e.id());
-                raw.add(new SqlUnit(
-                                Phase.EXPAND,
-                                List.of(e.id()),
-                                List.of(s),
-                                !undo.requiresNoTransaction(),
-                                f.relation(),
-                                f.lock(),
-                                true)
-                        .withSearchPath(rawSearchPath())
-                        .requiring(e.id()));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(step.id());
+            } else {
+                raw.addAll(Changes.undo(ctx, step.id(), change));
             }
         }
         List<SqlUnit> units = new ArrayList<>(raw);

@@ -87,6 +87,7 @@ public final class Preflight {
                 out.add(renderer.qualify(dc.table()));
             }
         }
+        out.addAll(ChangeChecks.referencedTables(plan, renderer));
         return out;
     }
 
@@ -141,6 +142,7 @@ public final class Preflight {
         }
         expressions(c, done);
         droppedColumnDependents(c);
+        new ChangeChecks(plan, renderer, tables, violations).check(c, done, false);
     }
 
     /**
@@ -152,6 +154,7 @@ public final class Preflight {
     public void beforeContract(Connection c) throws SQLException {
         readTables(c);
         droppedColumnDependents(c);
+        new ChangeChecks(plan, renderer, tables, violations).check(c, Set.of(), true);
     }
 
     private void checkRule(DualWrite d) {

@@ -17,11 +17,11 @@ import org.jspecify.annotations.Nullable;
 public record RenderedStatement(
         String sql, LockMode lock, @Nullable TableName relation, boolean rewrites, boolean scans, String note) {
 
-    static RenderedStatement of(String sql, LockMode lock, @Nullable TableName relation) {
+    public static RenderedStatement of(String sql, LockMode lock, @Nullable TableName relation) {
         return new RenderedStatement(sql, lock, relation, false, false, "");
     }
 
-    static RenderedStatement unlocked(String sql) {
+    public static RenderedStatement unlocked(String sql) {
         return new RenderedStatement(sql, LockMode.NONE, null, false, false, "");
     }
 }

@@ -1,0 +1,526 @@
+package dev.tandem.postgres.internal;
+
+import dev.tandem.MigrationPlan;
+import dev.tandem.Violation;
+import dev.tandem.plan.AddColumn;
+import dev.tandem.plan.AddConstraint;
+import dev.tandem.plan.AfterBackfill;
+import dev.tandem.plan.ConstraintDefinition;
+import dev.tandem.plan.Contract;
+import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.DropColumn;
+import dev.tandem.plan.DropConstraint;
+import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Expand;
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.RawChange;
+import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.Step;
+import dev.tandem.plan.TableName;
+import dev.tandem.plan.ValidateConstraint;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The catalog checks of the constraint, index and column-default changes, before anything changes: the tables and
+ * columns exist (or the plan adds them), names are free, a foreign key references a key, and every expression works
+ * against the table with Tandem's pinned search path. Each problem says which step and what to change.
+ */
+final class ChangeChecks {
+
+    private static final Pattern QUOTED_COLUMN = Pattern.compile("\"(?:[^\"]|\"\")+\"");
+
+    private final MigrationPlan plan;
+    private final PostgresRenderer renderer;
+    private final Map<TableName, Catalog.Table> tables;
+    private final List<Violation> violations;
+    /** Per qualified table, the columns the plan adds in expand and their types. */
+    private final Map<TableName, Map<Identifier, String>> added = new LinkedHashMap<>();
+
+    ChangeChecks(
+            MigrationPlan plan,
+            PostgresRenderer renderer,
+            Map<TableName, Catalog.Table> tables,
+            List<Violation> violations) {
+        this.plan = plan;
+        this.renderer = renderer;
+        this.tables = tables;
+        this.violations = violations;
+        for (Step s : plan.steps()) {
+            if (s instanceof Expand e && e.change() instanceof AddColumn a) {
+                added.computeIfAbsent(renderer.qualify(a.table()), k -> new LinkedHashMap<>())
+                        .put(a.column(), a.type().sql());
+            } else if (s instanceof DualWrite d) {
+                // derive targets are added by the plan's AddColumn steps, already collected
+                added.computeIfAbsent(renderer.qualify(d.table()), k -> new LinkedHashMap<>());
+            }
+        }
+    }
+
+    /** {@return the tables the plan's changes name besides those of its columns and rules: referenced tables} */
+    static Set<TableName> referencedTables(MigrationPlan plan, PostgresRenderer renderer) {
+        Set<TableName> out = new java.util.LinkedHashSet<>();
+        for (Step s : plan.steps()) {
+            SchemaChange change = changeOf(s);
+            if (change != null) {
+                tableOf(change).ifPresent(t -> out.add(renderer.qualify(t)));
+                if (change instanceof AddConstraint a && a.definition() instanceof ConstraintDefinition.ForeignKey fk) {
+                    out.add(renderer.qualify(fk.referencedTable()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static @Nullable SchemaChange changeOf(Step s) {
+        if (s instanceof Expand e) {
+            return e.change();
+        }
+        if (s instanceof AfterBackfill a) {
+            return a.change();
+        }
+        if (s instanceof Contract k) {
+            return k.change();
+        }
+        return null;
+    }
+
+    /** {@return the table a change works on, or empty for raw SQL} */
+    static java.util.Optional<TableName> tableOf(SchemaChange change) {
+        return change.accept(new SchemaChange.Visitor<java.util.Optional<TableName>>() {
+            @Override
+            public java.util.Optional<TableName> visitAddColumn(AddColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropColumn(DropColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitCreateIndex(CreateIndex c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropIndex(DropIndex c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitAddConstraint(AddConstraint c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitValidateConstraint(ValidateConstraint c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitSetNotNull(SetNotNull c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropConstraint(DropConstraint c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitRaw(RawChange c) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Checks every change not marked done.
+     *
+     * @param c the connection; autocommit or not, it is left as it was
+     * @param done the steps marked done, any phase
+     * @param contractOnly whether only contract-phase changes are checked (before contract)
+     */
+    void check(Connection c, Set<String> done, boolean contractOnly) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        if (auto) {
+            c.setAutoCommit(false);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_change_checks");
+            for (Step step : plan.steps()) {
+                SchemaChange change = changeOf(step);
+                if (change == null
+                        || done.contains(step.id().value())
+                        || (contractOnly && !(step instanceof Contract))) {
+                    continue;
+                }
+                check(c, step, change);
+            }
+        } finally {
+            try (Statement s = c.createStatement()) {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_change_checks");
+            } catch (SQLException e) {
+                DdlRunner.rollbackQuietly(c);
+            }
+            if (auto) {
+                DdlRunner.rollbackQuietly(c);
+                DdlRunner.autocommitQuietly(c);
+            }
+        }
+    }
+
+    private void check(Connection c, Step step, SchemaChange change) throws SQLException {
+        String where = step.id().value();
+        TableName raw = tableOf(change).orElse(null);
+        if (raw == null) {
+            return;
+        }
+        TableName t = renderer.qualify(raw);
+        Catalog.Table table = tables.get(t);
+        if (table == null) {
+            return; // reported with the other missing tables
+        }
+        boolean unused = change.accept(new SchemaChange.Visitor<Boolean>() {
+            @Override
+            public Boolean visitAddColumn(AddColumn a) {
+                SqlExpression d = a.defaultValue();
+                if (d != null) {
+                    checkDefault(c, where, t, a, d);
+                }
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropColumn(DropColumn d) {
+                return true; // checked with the drop's dependents
+            }
+
+            @Override
+            public Boolean visitCreateIndex(CreateIndex i) {
+                columns(where, t, table, i.include(), "INCLUDE column");
+                for (SqlExpression k : i.keys()) {
+                    Identifier plain = plainColumn(k);
+                    if (plain != null) {
+                        columns(where, t, table, List.of(plain), "index column");
+                    } else {
+                        expression(c, where, t, table, k.sql(), "index expression");
+                    }
+                }
+                if (i.where() != null) {
+                    expression(c, where, t, table, "(" + i.where().sql() + ")::pg_catalog.bool", "index predicate");
+                }
+                existingIndex(c, where, t, i.name());
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropIndex(DropIndex d) {
+                droppedIndex(c, where, t, d.name());
+                return true;
+            }
+
+            @Override
+            public Boolean visitAddConstraint(AddConstraint a) {
+                if (constraintExists(c, t, a.name())) {
+                    violations.add(
+                            new Violation(
+                                    where,
+                                    "constraint " + a.name().quoted() + " already exists on " + t.quoted()
+                                            + "; choose another name, or drop it first with dropConstraint in an earlier plan"));
+                }
+                boolean checked = a.definition().accept(new ConstraintDefinition.Visitor<Boolean>() {
+                    @Override
+                    public Boolean visitCheck(ConstraintDefinition.Check k) {
+                        expression(
+                                c,
+                                where,
+                                t,
+                                table,
+                                "(" + k.condition().sql() + ")::pg_catalog.bool",
+                                "check condition");
+                        return true;
+                    }
+
+                    @Override
+                    public Boolean visitForeignKey(ConstraintDefinition.ForeignKey k) {
+                        columns(where, t, table, k.columns(), "foreign key column");
+                        TableName ref = renderer.qualify(k.referencedTable());
+                        Catalog.Table refTable = tables.get(ref);
+                        if (refTable == null) {
+                            return true;
+                        }
+                        columns(where, ref, refTable, k.referencedColumns(), "referenced column");
+                        if (!hasKeyOver(c, ref, k.referencedColumns())) {
+                            violations.add(new Violation(
+                                    where,
+                                    "no primary key or unique constraint of " + ref.quoted() + " covers exactly "
+                                            + Sql.idents(k.referencedColumns())
+                                            + ", which a foreign key needs; add one (addUnique) in an earlier plan"));
+                        }
+                        return true;
+                    }
+
+                    @Override
+                    public Boolean visitUnique(ConstraintDefinition.Unique k) {
+                        columns(where, t, table, k.columns(), "unique column");
+                        return true;
+                    }
+                });
+                return checked;
+            }
+
+            @Override
+            public Boolean visitValidateConstraint(ValidateConstraint v) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetNotNull(SetNotNull n) {
+                columns(where, t, table, List.of(n.column()), "column");
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropConstraint(DropConstraint d) {
+                if (!constraintExists(c, t, d.name()) && !addedByPlan(t, d.name())) {
+                    violations.add(new Violation(
+                            where, "constraint " + d.name().quoted() + " does not exist on " + t.quoted()));
+                }
+                return true;
+            }
+
+            @Override
+            public Boolean visitRaw(RawChange r) {
+                return true;
+            }
+        });
+    }
+
+    private boolean addedByPlan(TableName t, Identifier name) {
+        for (Step s : plan.steps()) {
+            SchemaChange change = changeOf(s);
+            if (change instanceof AddConstraint a
+                    && renderer.qualify(a.table()).equals(t)
+                    && a.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static @Nullable Identifier plainColumn(SqlExpression key) {
+        String sql = key.sql();
+        if (!QUOTED_COLUMN.matcher(sql).matches()) {
+            return null;
+        }
+        return Identifier.of(sql.substring(1, sql.length() - 1).replace("\"\"", "\""));
+    }
+
+    private void columns(String where, TableName t, Catalog.Table table, List<Identifier> columns, String what) {
+        Map<Identifier, String> plan = added.getOrDefault(t, Map.of());
+        for (Identifier col : columns) {
+            if (!table.fullTypes().containsKey(col) && !plan.containsKey(col)) {
+                violations.add(new Violation(
+                        where,
+                        what + " " + col.quoted() + " does not exist in " + t.quoted() + " (columns: "
+                                + String.join(
+                                        ", ",
+                                        table.fullTypes().keySet().stream()
+                                                .map(Identifier::value)
+                                                .toList())
+                                + ")"));
+            }
+        }
+    }
+
+    /** The expression must evaluate against the table (and the columns the plan adds), with the pinned search path. */
+    private void expression(Connection c, String where, TableName t, Catalog.Table table, String sql, String what) {
+        StringBuilder from = new StringBuilder("(SELECT t.*");
+        for (Map.Entry<Identifier, String> e : added.getOrDefault(t, Map.of()).entrySet()) {
+            if (!table.fullTypes().containsKey(e.getKey())) {
+                from.append(", NULL::").append(e.getValue()).append(" AS ").append(Sql.ident(e.getKey()));
+            }
+        }
+        from.append(" FROM ONLY ").append(Sql.table(t)).append(" t) AS t");
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_expression");
+            try {
+                s.execute("EXPLAIN SELECT " + sql + " FROM " + from);
+            } catch (SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_expression");
+                violations.add(new Violation(
+                        where,
+                        what + " does not work on " + t.quoted() + ": " + firstLine(e) + ". "
+                                + Preflight.RESOLUTION_HINT));
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, what + " could not be checked: " + firstLine(e)));
+        }
+    }
+
+    /**
+     * A default is evaluated for every insert that leaves the column out; a volatile one would make PostgreSQL write it
+     * into every existing row, a rewrite under ACCESS EXCLUSIVE.
+     */
+    private void checkDefault(Connection c, String where, TableName t, AddColumn a, SqlExpression d) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_default");
+            try {
+                s.execute(
+                        "CREATE TEMP TABLE tandem_default_check (x " + a.type().sql() + " DEFAULT " + d.sql() + ")");
+                try (PreparedStatement ps = c.prepareStatement(
+                                "SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid),"
+                                        + " EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p"
+                                        + "   ON p.oid = dep.refobjid WHERE dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
+                                        + "   AND dep.objid = d.oid AND p.provolatile = 'v')"
+                                        + " FROM pg_catalog.pg_attrdef d WHERE d.adrelid = 'pg_temp.tandem_default_check'::pg_catalog.regclass");
+                        ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && (rs.getBoolean(2) || Catalog.callsAny(rs.getString(1), volatileBuiltins(c)))) {
+                        violations.add(new Violation(
+                                where,
+                                "the default of " + a.column().quoted() + " (" + d.sql() + ") is volatile:"
+                                        + " PostgreSQL would write it into every row of " + t.quoted()
+                                        + ", rewriting the table under ACCESS EXCLUSIVE. Add the column without it"
+                                        + " (or with a constant), fill it with deriveColumns, then set the default"));
+                    }
+                }
+            } catch (SQLException e) {
+                violations.add(new Violation(
+                        where,
+                        "the default of " + a.column().quoted() + " does not work as "
+                                + a.type().sql() + ": " + firstLine(e) + ". " + Preflight.RESOLUTION_HINT));
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_default");
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the default could not be checked: " + firstLine(e)));
+        }
+    }
+
+    private static Set<String> volatileBuiltins(Connection c) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT proname FROM pg_catalog.pg_proc"
+                        + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND provolatile = 'v'");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static boolean constraintExists(Connection c, TableName t, Identifier name) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_constraint"
+                + " WHERE conrelid = pg_catalog.to_regclass(?) AND conname = ?")) {
+            ps.setString(1, t.quoted());
+            ps.setString(2, name.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** A relation of the name in the schema is a conflict, unless it is a valid index on the table (counts as built). */
+    private void existingIndex(Connection c, String where, TableName t, Identifier name) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.relkind::text, i.indrelid = pg_catalog.to_regclass(?),"
+                + " i.indisvalid FROM pg_catalog.pg_class x JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+                + " LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = x.oid WHERE n.nspname = ? AND x.relname = ?")) {
+            ps.setString(1, t.quoted());
+            ps.setString(2, String.valueOf(t.schemaName().map(Identifier::value).orElse("")));
+            ps.setString(3, name.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                boolean index = "i".equals(rs.getString(1));
+                if (!index || !rs.getBoolean(2)) {
+                    violations.add(new Violation(
+                            where,
+                            "a relation named " + name.quoted() + " already exists in schema "
+                                    + t.schemaName().map(Identifier::quoted).orElse("?")
+                                    + (index ? " (an index of another table)" : "") + "; choose another name"));
+                }
+                // a valid index of the table counts as built; an INVALID leftover is dropped before the build
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the index name could not be checked: " + firstLine(e)));
+        }
+    }
+
+    private void droppedIndex(Connection c, String where, TableName t, Identifier name) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indrelid = pg_catalog.to_regclass(?),"
+                + " (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conindid = x.oid"
+                + "   AND con.contype IN ('p', 'u', 'x') LIMIT 1)"
+                + " FROM pg_catalog.pg_class x JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+                + " JOIN pg_catalog.pg_index i ON i.indexrelid = x.oid WHERE n.nspname = ? AND x.relname = ?")) {
+            ps.setString(1, t.quoted());
+            ps.setString(2, String.valueOf(t.schemaName().map(Identifier::value).orElse("")));
+            ps.setString(3, name.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    violations.add(new Violation(
+                            where, "index " + name.quoted() + " does not exist in the schema of " + t.quoted()));
+                } else if (!rs.getBoolean(1)) {
+                    violations.add(new Violation(
+                            where, "index " + name.quoted() + " belongs to another table than " + t.quoted()));
+                } else if (rs.getString(2) != null) {
+                    violations.add(new Violation(
+                            where,
+                            "index " + name.quoted() + " backs the constraint " + Sql.ident(rs.getString(2))
+                                    + "; drop the constraint with dropConstraint instead"));
+                }
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the index could not be checked: " + firstLine(e)));
+        }
+    }
+
+    private static boolean hasKeyOver(Connection c, TableName t, List<Identifier> columns) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_constraint con"
+                + " WHERE con.conrelid = pg_catalog.to_regclass(?) AND con.contype IN ('p', 'u')"
+                + " AND (SELECT pg_catalog.array_agg(a.attname::text ORDER BY a.attname) FROM pg_catalog.pg_attribute a"
+                + "   WHERE a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey))"
+                + "   = (SELECT pg_catalog.array_agg(x ORDER BY x) FROM pg_catalog.unnest(?::text[]) x)")) {
+            ps.setString(1, t.quoted());
+            ps.setArray(
+                    2,
+                    c.createArrayOf(
+                            "text", columns.stream().map(Identifier::value).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    static List<String> names(List<Identifier> ids) {
+        List<String> out = new ArrayList<>();
+        ids.forEach(i -> out.add(i.value()));
+        return out;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tandem.postgres.internal.change;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.StepId;
+import dev.tandem.plan.TableName;
+import dev.tandem.postgres.LockMode;
+import dev.tandem.postgres.internal.RenderedStatement;
+import dev.tandem.postgres.internal.Sql;
+import dev.tandem.postgres.internal.SqlUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shapes of units the change renderers share. */
+public final class Units {
+    private Units() {}
+
+    /**
+     * {@return one transaction that takes the strongest lock first (no upgrade mid-transaction, one wait bounded by
+     * {@code lock_timeout}), then runs {@code body}}
+     *
+     * @param phase phase
+     * @param steps the steps it completes
+     * @param t the table
+     * @param mode the lock
+     * @param body the statements
+     * @param rollback whether it belongs to a rollback
+     */
+    public static SqlUnit locked(
+            Phase phase,
+            List<StepId> steps,
+            TableName t,
+            LockMode mode,
+            List<RenderedStatement> body,
+            boolean rollback) {
+        List<RenderedStatement> all = new ArrayList<>();
+        all.add(lock(t, mode));
+        all.addAll(body);
+        return new SqlUnit(phase, steps, all, true, t, mode, rollback);
+    }
+
+    /**
+     * {@return {@code LOCK TABLE ONLY t IN mode MODE}}
+     *
+     * @param t the table
+     * @param mode the mode
+     */
+    public static RenderedStatement lock(TableName t, LockMode mode) {
+        return new RenderedStatement(
+                "LOCK TABLE ONLY " + Sql.table(t) + " IN " + mode.sqlName() + " MODE", mode, t, false, false, "");
+    }
+
+    /**
+     * {@return one statement outside a transaction, such as a concurrent index build}
+     *
+     * @param phase phase
+     * @param step the step it completes
+     * @param statement the statement
+     * @param rollback whether it belongs to a rollback
+     */
+    public static SqlUnit outside(Phase phase, StepId step, RenderedStatement statement, boolean rollback) {
+        return new SqlUnit(
+                phase, List.of(step), List.of(statement), false, statement.relation(), statement.lock(), rollback);
+    }
+
+    /**
+     * {@return the index (or other relation) {@code name} in {@code table}'s schema, quoted}
+     *
+     * @param table a qualified table
+     * @param name the name
+     */
+    public static String inSchemaOf(TableName table, Identifier name) {
+        return Sql.ident(requireNonNull(table.schema(), "schema")) + '.' + Sql.ident(name);
+    }
+}

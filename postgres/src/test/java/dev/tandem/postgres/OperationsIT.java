@@ -1,0 +1,536 @@
+package dev.tandem.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.Column;
+import dev.tandem.ForeignKey;
+import dev.tandem.Index;
+import dev.tandem.MigrationPlan;
+import dev.tandem.PlanBuilder;
+import dev.tandem.PlanValidationException;
+import dev.tandem.StepExecutionException;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Enforcement;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.ReferentialAction;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.plan.TableName;
+import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The shared per-operation test: every operation of the catalogue runs expand → rollback → expand again → backfill
+ * (with concurrent old-version writes) → verify → contract, with an old-version and a new-version client probing after
+ * every unit of work; every probe must succeed, and after rollback the schema equals the original.
+ */
+class OperationsIT {
+
+    static final TableName ORDERS = TableName.of("orders");
+    static final TableName CUSTOMERS = TableName.of("customers");
+
+    /**
+     * One operation under test.
+     *
+     * @param name the case
+     * @param operations the plan's operations
+     * @param oldVersion what the old version runs, in one transaction, in every state until contract
+     * @param newVersion what the new version runs once it may (after the backfill)
+     * @param explainShows texts the plan's explanation must contain (its safe forms)
+     * @param after a check of the schema after contract
+     */
+    record Case(
+            String name,
+            UnaryOperator<PlanBuilder> operations,
+            List<String> oldVersion,
+            List<String> newVersion,
+            List<String> explainShows,
+            SchemaCheck after) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    interface SchemaCheck {
+        void check(DataSource ds) throws SQLException;
+    }
+
+    static final String OLD_INSERT = "INSERT INTO orders (customer_id, total, status) VALUES (1, 10, 'open')";
+    static final String OLD_UPDATE = "UPDATE orders SET total = total + 1, status = 'done' WHERE id = 7";
+    static final String OLD_READ = "SELECT id, customer_id, total, status, note FROM orders WHERE id = 7";
+    static final String OLD_CUSTOMER = "INSERT INTO customers (name, email, address)"
+            + " VALUES ('p ' || gen_random_uuid(), gen_random_uuid() || '@example.com', '1 Main St, Springfield, IL, 1')";
+
+    static Stream<Case> cases() {
+        List<String> oldOrders = List.of(OLD_INSERT, OLD_UPDATE, OLD_READ);
+        return Stream.of(
+                new Case(
+                        "NOT NULL column with a default",
+                        p -> p.addColumn(
+                                ORDERS,
+                                Column.named("currency", ColumnType.TEXT)
+                                        .withDefault(SqlExpression.trusted("'EUR'"))
+                                        .notNull()),
+                        oldOrders,
+                        List.of(
+                                "INSERT INTO orders (customer_id, total, status, currency) VALUES (2, 5, 'open', 'USD')",
+                                "SELECT currency FROM orders WHERE id = 1 AND currency = 'EUR'"),
+                        List.of("ADD COLUMN \"currency\" text DEFAULT 'EUR' NOT NULL"),
+                        ds -> {
+                            assertThat(Db.count(ds, "SELECT count(*) FROM orders WHERE currency IS NULL"))
+                                    .isZero();
+                            assertThat(notNull(ds, "orders", "currency")).isTrue();
+                        }),
+                new Case(
+                        "create index concurrently: partial, expression, INCLUDE",
+                        p -> p.createIndex(Index.on(ORDERS)
+                                        .named("orders_open_idx")
+                                        .columns("customer_id")
+                                        .include("total")
+                                        .where(SqlExpression.trusted("status = 'open'")))
+                                .createIndex(Index.on(ORDERS)
+                                        .named("orders_lower_status_idx")
+                                        .expression(SqlExpression.trusted("lower(status)"))),
+                        oldOrders,
+                        List.of("SELECT count(*) FROM orders WHERE status = 'open' AND customer_id = 3"),
+                        List.of("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"orders_open_idx\"", "INCLUDE (\"total\")"),
+                        ds -> {
+                            assertThat(validIndex(ds, "orders_open_idx")).isTrue();
+                            assertThat(validIndex(ds, "orders_lower_status_idx"))
+                                    .isTrue();
+                        }),
+                new Case(
+                        "add foreign key",
+                        p -> p.addForeignKey(
+                                ForeignKey.named("orders_customer_fk")
+                                        .from(ORDERS, "customer_id")
+                                        .references(CUSTOMERS, "id")
+                                        .onDelete(ReferentialAction.RESTRICT),
+                                Enforcement.FROM_EXPAND),
+                        List.of(OLD_INSERT, OLD_UPDATE, OLD_READ, OLD_CUSTOMER),
+                        List.of("INSERT INTO orders (customer_id, total, status) VALUES (3, 1, 'open')"),
+                        List.of("NOT VALID", "VALIDATE CONSTRAINT \"orders_customer_fk\""),
+                        ds -> assertThat(validated(ds, "orders_customer_fk")).isTrue()),
+                new Case(
+                        "add unique",
+                        p -> p.addUnique(CUSTOMERS, "customers_name_key", Enforcement.FROM_EXPAND, "name"),
+                        List.of(OLD_CUSTOMER, "UPDATE customers SET address = 'x' WHERE id = 4"),
+                        List.of(OLD_CUSTOMER),
+                        List.of(
+                                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"customers_name_key\"",
+                                "UNIQUE USING INDEX \"customers_name_key\""),
+                        ds -> assertThat(Db.count(
+                                        ds,
+                                        "SELECT count(*) FROM pg_constraint WHERE conname = 'customers_name_key'"
+                                                + " AND contype = 'u'"))
+                                .isEqualTo(1)),
+                new Case(
+                        "add CHECK, enforced from expand",
+                        p -> p.addCheck(
+                                ORDERS,
+                                "orders_total_not_negative",
+                                SqlExpression.trusted("total >= 0"),
+                                Enforcement.FROM_EXPAND),
+                        oldOrders,
+                        List.of("UPDATE orders SET total = 0 WHERE id = 8"),
+                        List.of("CHECK (total >= 0) NOT VALID", "VALIDATE CONSTRAINT \"orders_total_not_negative\""),
+                        ds -> assertThat(validated(ds, "orders_total_not_negative"))
+                                .isTrue()),
+                new Case(
+                        "add CHECK, enforced at contract",
+                        p -> p.addCheck(
+                                ORDERS,
+                                "orders_status_known",
+                                SqlExpression.trusted("status IN ('open', 'done')"),
+                                Enforcement.AT_CONTRACT),
+                        List.of(
+                                OLD_INSERT,
+                                // the old version may still write what the check rejects, until contract
+                                "INSERT INTO orders (customer_id, total, status) VALUES (1, 1, 'legacy')",
+                                "DELETE FROM orders WHERE status = 'legacy'"),
+                        List.of("UPDATE orders SET status = 'done' WHERE id = 9"),
+                        List.of("VALIDATE CONSTRAINT \"orders_status_known\""),
+                        ds -> assertThat(validated(ds, "orders_status_known")).isTrue()),
+                new Case(
+                        "set NOT NULL",
+                        p -> p.setNotNull(ORDERS, "status", Enforcement.FROM_EXPAND),
+                        oldOrders,
+                        List.of("UPDATE orders SET status = 'done' WHERE id = 10"),
+                        List.of("IS NOT NULL) NOT VALID", "SET NOT NULL"),
+                        ds -> {
+                            assertThat(notNull(ds, "orders", "status")).isTrue();
+                            assertThat(Db.count(
+                                            ds,
+                                            "SELECT count(*) FROM pg_constraint WHERE conname ="
+                                                    + " 'status_not_null_tandem'"))
+                                    .isZero();
+                        }),
+                new Case(
+                        "drop index and constraint",
+                        p -> p.dropIndex(ORDERS, "orders_note_idx").dropConstraint(ORDERS, "orders_note_short"),
+                        oldOrders,
+                        List.of("INSERT INTO orders (customer_id, total, status, note) VALUES (1, 1, 'open', 'short')"),
+                        List.of("DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"orders_note_idx\""),
+                        ds -> {
+                            assertThat(Db.count(ds, "SELECT count(*) FROM pg_class WHERE relname = 'orders_note_idx'"))
+                                    .isZero();
+                            assertThat(Db.count(
+                                            ds,
+                                            "SELECT count(*) FROM pg_constraint WHERE conname = 'orders_note_short'"))
+                                    .isZero();
+                        }),
+                new Case(
+                        "rename table: renamed and a view under the old name, in one unit",
+                        p -> p.rawSql(
+                                        Phase.EXPAND,
+                                        List.of(
+                                                SqlStatement.trusted("ALTER TABLE orders RENAME TO purchases"),
+                                                // raw SQL creates in the first schema of its path, pg_catalog: qualify
+                                                SqlStatement.trusted(
+                                                        "CREATE VIEW public.orders AS SELECT * FROM purchases")),
+                                        List.of(
+                                                SqlStatement.trusted("DROP VIEW orders"),
+                                                SqlStatement.trusted("ALTER TABLE purchases RENAME TO orders")),
+                                        "the old version keeps using orders through the view")
+                                .rawSql(
+                                        Phase.CONTRACT,
+                                        SqlStatement.trusted("DROP VIEW orders"),
+                                        null,
+                                        "the old version is gone"),
+                        oldOrders,
+                        List.of("INSERT INTO purchases (customer_id, total, status) VALUES (1, 2, 'open')"),
+                        List.of("ALTER TABLE orders RENAME TO purchases", "CREATE VIEW public.orders"),
+                        ds -> assertThat(Db.count(ds, "SELECT count(*) FROM purchases"))
+                                .isPositive()),
+                new Case(
+                        "raw VALIDATE after the backfill",
+                        p -> p.rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted("ALTER TABLE orders ADD CONSTRAINT orders_total_cap"
+                                                + " CHECK (total < 1000000) NOT VALID"),
+                                        SqlStatement.trusted("ALTER TABLE orders DROP CONSTRAINT orders_total_cap"),
+                                        "a cap the old version never exceeds")
+                                .rawSql(
+                                        Phase.BACKFILL,
+                                        SqlStatement.trusted("ALTER TABLE orders VALIDATE CONSTRAINT orders_total_cap"),
+                                        null,
+                                        "validated while the old version runs"),
+                        oldOrders,
+                        List.of(OLD_READ),
+                        List.of("VALIDATE CONSTRAINT orders_total_cap"),
+                        ds -> assertThat(validated(ds, "orders_total_cap")).isTrue()));
+    }
+
+    TestDatabase db;
+    DataSource ds;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = Db.fresh("ops");
+        ds = db.dataSource();
+        Db.customers(ds, 300);
+        Db.exec(
+                ds,
+                "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id integer, total numeric(10, 2),"
+                        + " status text, note text, CONSTRAINT orders_note_short CHECK (length(note) < 100))");
+        Db.exec(
+                ds,
+                "INSERT INTO orders (customer_id, total, status) SELECT (g % 300) + 1, g,"
+                        + " CASE WHEN g % 3 = 0 THEN 'open' ELSE 'done' END FROM generate_series(1, 600) g");
+        Db.exec(ds, "CREATE INDEX orders_note_idx ON orders (note)");
+        Db.exec(ds, "ANALYZE orders");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void operation_fullLifecycle_bothVersionsWorkAfterEveryUnit(Case op) throws Exception {
+        MigrationPlan plan = op.operations().apply(MigrationPlan.named("op")).build();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean newMayRun = new AtomicBoolean(false);
+        AtomicBoolean oldMayRun = new AtomicBoolean(true);
+        AtomicInteger probes = new AtomicInteger();
+        ExecutionListener prober = new ExecutionListener() {
+            @Override
+            public void afterUnit(Unit unit, Duration took) {
+                String at = unit.phase() + " unit " + String.join(",", unit.stepIds());
+                if (oldMayRun.get() && !unit.phase().equals("contract")) {
+                    probe("old version", op.oldVersion(), at, failures);
+                    probes.incrementAndGet();
+                }
+                if (newMayRun.get() && !unit.phase().equals("rollback")) {
+                    probe("new version", op.newVersion(), at, failures);
+                    probes.incrementAndGet();
+                }
+            }
+        };
+        PostgresMigrator migrator =
+                PostgresMigrator.create(ds, PostgresOptions.defaults().withListener(prober));
+        assertThat(migrator.explain(plan).toString()).contains(op.explainShows());
+        List<String> before = schema(ds);
+
+        migrator.expand(plan);
+        probe("old version", op.oldVersion(), "after expand", failures);
+        migrator.rollback(plan);
+        probe("old version", op.oldVersion(), "after rollback", failures);
+        assertThat(schema(ds)).as("schema after rollback").isEqualTo(before);
+
+        migrator.expand(plan);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            while (writing.get()) {
+                probe("old version (concurrent)", op.oldVersion(), "during backfill", failures);
+            }
+        });
+        writer.start();
+        try {
+            migrator.backfill(plan);
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        PlanStatus status = migrator.status(plan);
+        assertThat(status.newVersionMayRun()).isTrue();
+        newMayRun.set(true);
+        probe("old version", op.oldVersion(), "after backfill", failures);
+        probe("new version", op.newVersion(), "after backfill", failures);
+        migrator.verify(plan);
+        oldMayRun.set(false); // the old version stops before contract
+        migrator.contract(plan);
+        probe("new version", op.newVersion(), "after contract", failures);
+
+        assertThat(failures).as("probe failures").isEmpty();
+        assertThat(probes.get()).as("probes after units").isPositive();
+        op.after().check(ds);
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"))
+                .isZero();
+    }
+
+    @Test
+    void setNotNull_contractDoesNotScanUnderAccessExclusive() throws Exception {
+        List<Long> scans = Collections.synchronizedList(new ArrayList<>());
+        ExecutionListener scanCounter = new ExecutionListener() {
+            @Override
+            public void beforeUnit(Unit unit, Connection connection) throws SQLException {
+                if (unit.statements().stream().anyMatch(s -> s.contains("SET NOT NULL"))) {
+                    flushPendingStats(connection);
+                }
+            }
+
+            @Override
+            public void beforeCommit(Unit unit, Connection connection) throws SQLException {
+                if (unit.statements().stream().anyMatch(s -> s.contains("SET NOT NULL"))) {
+                    scans.add(xactSeqScans(connection, "orders"));
+                }
+            }
+        };
+        PostgresMigrator migrator =
+                PostgresMigrator.create(ds, PostgresOptions.defaults().withListener(scanCounter));
+        MigrationPlan plan = MigrationPlan.named("nn")
+                .setNotNull(ORDERS, "customer_id", Enforcement.FROM_EXPAND)
+                .build();
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(scans).containsExactly(0L);
+        assertThat(notNull(ds, "orders", "customer_id")).isTrue();
+
+        // the measurement can see a scan: SET NOT NULL without a validated check reads the whole table
+        try (Connection c = ds.getConnection()) {
+            flushPendingStats(c);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE orders ALTER COLUMN total SET NOT NULL");
+            }
+            assertThat(xactSeqScans(c, "orders")).isPositive();
+            c.rollback();
+        }
+    }
+
+    @Test
+    void setNotNull_withNullRows_backfillPhaseFailsAndSaysWhy_thenResumes() throws Exception {
+        Db.exec(ds, "UPDATE orders SET status = NULL WHERE id = 5");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("nn-nulls")
+                .setNotNull(ORDERS, "status", Enforcement.FROM_EXPAND)
+                .build();
+        migrator.expand(plan);
+        assertThatThrownBy(() -> migrator.backfill(plan))
+                .isInstanceOf(StepExecutionException.class)
+                .hasMessageContaining("status_not_null_tandem");
+        Db.exec(ds, "UPDATE orders SET status = 'done' WHERE status IS NULL");
+        migrator.backfill(plan);
+        assertThat(validated(ds, "status_not_null_tandem")).isTrue();
+        migrator.contract(plan);
+        assertThat(notNull(ds, "orders", "status")).isTrue();
+    }
+
+    @Test
+    void addUnique_withDuplicates_expandFailsAndLeavesNoInvalidIndex() throws Exception {
+        Db.exec(ds, "UPDATE customers SET name = 'Customer 1' WHERE id = 2");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("uq-dups")
+                .addUnique(CUSTOMERS, "customers_name_key", Enforcement.FROM_EXPAND, "name")
+                .build();
+        assertThatThrownBy(() -> migrator.expand(plan)).isInstanceOf(StepExecutionException.class);
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"))
+                .isZero();
+        Db.exec(ds, "UPDATE customers SET name = 'Customer 2' WHERE id = 2");
+        migrator.expand(plan);
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_constraint WHERE conname = 'customers_name_key'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void badOperations_areRefusedBeforeAnythingChanges() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("bad")
+                .addColumn(
+                        ORDERS,
+                        Column.named("token", ColumnType.UUID).withDefault(SqlExpression.trusted("gen_random_uuid()")))
+                .addCheck(ORDERS, "orders_typo", SqlExpression.trusted("totl > 0"), Enforcement.FROM_EXPAND)
+                .addForeignKey(
+                        ForeignKey.named("orders_fk").from(ORDERS, "status").references(CUSTOMERS, "address"),
+                        Enforcement.FROM_EXPAND)
+                .addCheck(ORDERS, "orders_note_short", SqlExpression.trusted("true"), Enforcement.FROM_EXPAND)
+                .createIndex(Index.on(ORDERS).named("orders_missing_idx").columns("missing"))
+                .dropIndex(ORDERS, "orders_nope_idx")
+                .build();
+        List<String> before = schema(ds);
+        assertThatThrownBy(() -> migrator.expand(plan))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("volatile")
+                .hasMessageContaining("\"totl\"")
+                .hasMessageContaining("no primary key or unique constraint of \"public\".\"customers\"")
+                .hasMessageContaining("constraint \"orders_note_short\" already exists")
+                .hasMessageContaining("index column \"missing\" does not exist")
+                .hasMessageContaining("index \"orders_nope_idx\" does not exist");
+        assertThat(schema(ds)).isEqualTo(before);
+        assertThat(Db.schemaExists(ds, "tandem")).isFalse();
+    }
+
+    @Test
+    void notNullColumnWithoutDefault_isRefusedByTheBuilder() {
+        assertThatThrownBy(() -> MigrationPlan.named("nn")
+                        .addColumn(ORDERS, Column.named("x", ColumnType.TEXT).notNull())
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("without a default");
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    void probe(String who, List<String> statements, String at, List<String> failures) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET lock_timeout = '5s'");
+                for (String sql : statements) {
+                    s.execute(sql);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            failures.add(who + " failed " + at + ": " + e.getMessage());
+        }
+    }
+
+    static boolean notNull(DataSource ds, String table, String column) throws SQLException {
+        return Db.count(
+                        ds,
+                        "SELECT count(*) FROM pg_attribute WHERE attrelid = ?::regclass AND attname = ? AND attnotnull",
+                        table,
+                        column)
+                == 1;
+    }
+
+    static boolean validIndex(DataSource ds, String name) throws SQLException {
+        return Db.count(
+                        ds,
+                        "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                                + " WHERE c.relname = ? AND i.indisvalid",
+                        name)
+                == 1;
+    }
+
+    static boolean validated(DataSource ds, String constraint) throws SQLException {
+        return Db.count(ds, "SELECT count(*) FROM pg_constraint WHERE conname = ? AND convalidated", constraint) == 1;
+    }
+
+    /**
+     * The transaction's statistics view also shows counts of earlier transactions that the backend has not reported
+     * yet; it reports them at the end of a transaction once its interval (at most a second) passed.
+     */
+    static void flushPendingStats(Connection c) throws SQLException {
+        try {
+            Thread.sleep(1_200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
+
+    static long xactSeqScans(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT COALESCE(seq_scan, 0) FROM pg_stat_xact_user_tables WHERE relname = '" + table + "'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Columns, defaults, constraints, indexes, triggers, views and functions of the public schema, as text. */
+    static List<String> schema(DataSource ds) throws SQLException {
+        List<String> out = new ArrayList<>();
+        out.addAll(Db.strings(
+                ds,
+                "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' '"
+                        + " || a.attnotnull || ' ' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '-')"
+                        + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                        + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                        + " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND a.attnum > 0"
+                        + " AND NOT a.attisdropped ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds,
+                "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated"
+                        + " FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds, "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds, "SELECT tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds, "SELECT viewname || ' ' || definition FROM pg_views WHERE schemaname = 'public' ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds,
+                "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace"
+                        + " ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds,
+                "SELECT c.relname || ' ' || COALESCE(c.relacl::text, '-') FROM pg_class c"
+                        + " WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v') ORDER BY 1"));
+        return out;
+    }
+}
