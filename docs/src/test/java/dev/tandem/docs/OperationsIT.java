@@ -3,10 +3,15 @@ package dev.tandem.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.Column;
 import dev.tandem.DeriveColumns;
+import dev.tandem.ForeignKey;
+import dev.tandem.Index;
 import dev.tandem.MigrationPlan;
 import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Phase;
+import dev.tandem.plan.ReferentialAction;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
@@ -121,6 +126,132 @@ class OperationsIT {
         assertThat(migrator.explain(plan).toString()).doesNotContain("derived data"); // the reason is not kept
         migrator.runTo(plan, PlanState.VERIFIED);
         assertThat(query("SELECT email_lower FROM customers WHERE id = 1")).isEqualTo("john@example.com");
+    }
+
+    @Test
+    void addColumnWithDefault_notNull_catalogOnly() throws Exception {
+        // tag::add-column-default[]
+        MigrationPlan plan = MigrationPlan.named("customers-status")
+                .addColumn(
+                        TableName.of("customers"),
+                        Column.named("status", ColumnType.TEXT)
+                                .withDefault(SqlExpression.trusted("'active'"))
+                                .notNull())
+                .build();
+        // end::add-column-default[]
+        DocOutputs.check(
+                PAGE, "add-column-default-explain", migrator.explain(plan).toString());
+        migrator.expand(plan);
+        execute("INSERT INTO customers (name, email) VALUES ('Old Version', 'old@example.com')");
+        assertThat(query("SELECT status FROM customers WHERE email = 'old@example.com'"))
+                .isEqualTo("active");
+        migrator.runTo(plan, PlanState.CONTRACTED);
+    }
+
+    @Test
+    void createIndex_concurrently() throws Exception {
+        // tag::create-index[]
+        MigrationPlan plan = MigrationPlan.named("customers-email-lower-index")
+                .createIndex(Index.on(TableName.of("customers"))
+                        .named("customers_email_lower_idx")
+                        .expression(SqlExpression.trusted("lower(email)"))
+                        .include("name"))
+                .build();
+        // end::create-index[]
+        DocOutputs.check(PAGE, "create-index-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT indisvalid FROM pg_index WHERE indexrelid = 'customers_email_lower_idx'::regclass"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void addUnique_concurrentIndexThenConstraint() throws Exception {
+        // tag::add-unique[]
+        MigrationPlan plan = MigrationPlan.named("customers-name-unique")
+                .addUnique(TableName.of("customers"), "customers_name_key", Enforcement.FROM_EXPAND, "name")
+                .build();
+        // end::add-unique[]
+        DocOutputs.check(PAGE, "add-unique-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT contype FROM pg_constraint WHERE conname = 'customers_name_key'"))
+                .isEqualTo("u");
+    }
+
+    @Test
+    void addCheck_notValidThenValidated() throws Exception {
+        // tag::add-check[]
+        MigrationPlan plan = MigrationPlan.named("customers-email-check")
+                .addCheck(
+                        TableName.of("customers"),
+                        "customers_email_has_at",
+                        SqlExpression.trusted("position('@' in email) > 1"),
+                        Enforcement.FROM_EXPAND)
+                .build();
+        // end::add-check[]
+        DocOutputs.check(PAGE, "add-check-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT convalidated FROM pg_constraint WHERE conname = 'customers_email_has_at'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void addForeignKey_notValidThenValidated() throws Exception {
+        execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id integer, total numeric(10, 2))");
+        execute("INSERT INTO orders (customer_id, total) VALUES (1, 10), (2, 20)");
+        // tag::add-foreign-key[]
+        MigrationPlan plan = MigrationPlan.named("orders-customer-fk")
+                .addForeignKey(
+                        ForeignKey.named("orders_customer_fk")
+                                .from(TableName.of("orders"), "customer_id")
+                                .references(TableName.of("customers"), "id")
+                                .onDelete(ReferentialAction.RESTRICT),
+                        Enforcement.FROM_EXPAND)
+                .build();
+        // end::add-foreign-key[]
+        DocOutputs.check(PAGE, "add-foreign-key-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_fk'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void setNotNull_withoutScanUnderAccessExclusive() throws Exception {
+        // tag::set-not-null[]
+        MigrationPlan plan = MigrationPlan.named("customers-address-required")
+                .setNotNull(TableName.of("customers"), "address", Enforcement.FROM_EXPAND)
+                .build();
+        // end::set-not-null[]
+        DocOutputs.check(PAGE, "set-not-null-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'customers'::regclass"
+                        + " AND attname = 'address'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void rawSql_severalStatements_oneUnit() throws Exception {
+        // tag::raw-sql-unit[]
+        MigrationPlan plan = MigrationPlan.named("customers-to-clients")
+                .rawSql(
+                        Phase.EXPAND,
+                        List.of(
+                                SqlStatement.trusted("ALTER TABLE customers RENAME TO clients"),
+                                SqlStatement.trusted("CREATE VIEW public.customers AS SELECT * FROM clients")),
+                        List.of(
+                                SqlStatement.trusted("DROP VIEW customers"),
+                                SqlStatement.trusted("ALTER TABLE clients RENAME TO customers")),
+                        "version 1 keeps writing through the view; nothing runs between the two statements")
+                .rawSql(Phase.CONTRACT, SqlStatement.trusted("DROP VIEW customers"), null, "version 1 is gone")
+                .build();
+        // end::raw-sql-unit[]
+        DocOutputs.check(PAGE, "raw-sql-unit-explain", migrator.explain(plan).toString());
+        migrator.expand(plan);
+        execute("INSERT INTO customers (name, email, address) VALUES ('Via View', 'view@example.com', 'x')");
+        assertThat(query("SELECT count(*) FROM clients WHERE email = 'view@example.com'"))
+                .isEqualTo("1");
+        migrator.rollback(plan);
+        assertThat(query("SELECT count(*) FROM customers WHERE email = 'view@example.com'"))
+                .isEqualTo("1");
     }
 
     @Test

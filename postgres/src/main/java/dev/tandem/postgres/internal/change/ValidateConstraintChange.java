@@ -27,7 +27,7 @@ final class ValidateConstraintChange implements ChangeRenderer<ValidateConstrain
                         t,
                         false,
                         true,
-                        "scans the table; reads and writes go on. Fails while a row violates the constraint")),
+                        "reads and writes go on; fails, and changes nothing, while a row violates the constraint")),
                 false));
     }
 
