@@ -9,6 +9,7 @@ import dev.tandem.plan.SqlStatement;
 import dev.tandem.testkit.CompatibilityReport.Check;
 import dev.tandem.testkit.CompatibilityReport.Outcome;
 import dev.tandem.testkit.CompatibilityReport.Role;
+import dev.tandem.testkit.docs.ReadmeOutputs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -116,6 +117,7 @@ class BetweenUnitsIT {
                 .hasMessageContaining("| before | expanded | backfilling | verified | contracted |");
         assertThat(report.toString())
                 .containsPattern("\\nv1 +list customers +\\| ok +\\| FAIL +\\| ok +\\| ok +\\| - +\\| FAIL +\\| FAIL");
+        ReadmeOutputs.check("between-units", report.toString());
     }
 
     @Test

@@ -35,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,6 +61,10 @@ public final class Walker {
     private static final List<Role> VERSIONS = List.of(Role.OLD, Role.NEW);
     /** The point of the checks of a state, as opposed to those between the units of a phase. */
     static final String STATE_POINT = "";
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    /** The most step ids shown for a unit in the report. */
+    private static final int MAX_STEP_IDS = 3;
     /** The longest statement shown for a unit in the report. */
     private static final int MAX_STATEMENT = 120;
 
@@ -102,30 +107,32 @@ public final class Walker {
                 return;
             }
             checkState(path, CompatibilityState.BEFORE_EXPAND, settings.seedRecords());
-            if (!phase(
+            Window expand = phase(
                     path,
                     CompatibilityState.EXPANDED,
                     "expand",
-                    () -> settings.phases().expand(path.migrator, settings.plan()))) {
+                    () -> settings.phases().expand(path.migrator, settings.plan()));
+            if (expand == null) {
                 skip(states.subList(1, states.size()), "expand failed");
                 return;
             }
-            checkState(path, CompatibilityState.EXPANDED, 1);
+            checkStateAfter(path, CompatibilityState.EXPANDED, expand);
             if (!backfillWithWriters(path)) {
                 skip(states.subList(3, states.size()), "the backfill failed");
                 return;
             }
             verify(path);
             checkState(path, CompatibilityState.BACKFILLED_VERIFIED, 1);
-            if (!phase(
+            Window contract = phase(
                     path,
                     CompatibilityState.CONTRACTED,
                     "contract",
-                    () -> settings.phases().contract(path.migrator, settings.plan()))) {
+                    () -> settings.phases().contract(path.migrator, settings.plan()));
+            if (contract == null) {
                 skip(List.of(CompatibilityState.CONTRACTED), "contract failed");
                 return;
             }
-            checkState(path, CompatibilityState.CONTRACTED, 1);
+            checkStateAfter(path, CompatibilityState.CONTRACTED, contract);
         }
     }
 
@@ -168,11 +175,13 @@ public final class Walker {
                     return;
                 }
             }
-            if (!phase(path, target, "rollback", () -> settings.phases().rollback(path.migrator, settings.plan()))) {
+            Window rollback =
+                    phase(path, target, "rollback", () -> settings.phases().rollback(path.migrator, settings.plan()));
+            if (rollback == null) {
                 skip(states, "rollback failed");
                 return;
             }
-            checkState(path, target, 1);
+            checkStateAfter(path, target, rollback);
         }
     }
 
@@ -419,9 +428,10 @@ public final class Walker {
 
     /**
      * Runs a phase that changes the schema in units (expand, contract, rollback), and between its units the versions
-     * that may run then; {@return whether the phase worked}
+     * that may run then; {@return what the checks between its units found, to report after the state's checks, or null
+     * if the phase failed} Then the checks between units are reported at once.
      */
-    private boolean phase(Path path, CompatibilityState state, String name, Action action) {
+    private @Nullable Window phase(Path path, CompatibilityState state, String name, Action action) {
         path.recorder.clear();
         Window window = path.between.open(state);
         String failure = null;
@@ -434,13 +444,19 @@ public final class Walker {
         }
         if (failure != null) {
             fail(state, Role.PLAN, "plan", name, failure);
-            reportBetweenUnits(state, window);
-            return false;
+            reportBetweenUnits(state, window, List.of());
+            return null;
         }
         pass(state, Role.PLAN, "plan", name, window.summary());
-        reportBetweenUnits(state, window);
         checkLocks(path, state, name);
-        return true;
+        return window;
+    }
+
+    /** Runs the checks of the state a phase led to, then reports what failed between the phase's units. */
+    private void checkStateAfter(Path path, CompatibilityState state, Window window) {
+        int from = checks.size();
+        checkState(path, state, 1);
+        reportBetweenUnits(state, window, List.copyOf(checks.subList(from, checks.size())));
     }
 
     /**
@@ -485,28 +501,44 @@ public final class Walker {
         };
     }
 
-    /** {@return the unit's step ids, for the report} */
-    private static String stepIds(ExecutionListener.Unit unit) {
-        return unit.stepIds().isEmpty() ? "(plan)" : String.join(", ", unit.stepIds());
+    /** {@return the unit's step ids, for the report: the first three, and how many more} */
+    static String stepIds(ExecutionListener.Unit unit) {
+        List<String> ids = unit.stepIds();
+        if (ids.isEmpty()) {
+            return "(plan)";
+        }
+        int shown = Math.min(ids.size(), MAX_STEP_IDS);
+        return String.join(", ", ids.subList(0, shown)) + (ids.size() > shown ? " +" + (ids.size() - shown) : "");
     }
 
-    /** {@return the unit's first statement on one line, shortened, and how many follow} */
+    /**
+     * {@return the unit's first statement on one line, shortened, and how many others it has} A {@code LOCK TABLE}
+     * that opens the unit is passed over for the statement after it, which says more.
+     */
     static String statements(ExecutionListener.Unit unit) {
-        if (unit.statements().isEmpty()) {
+        List<String> all = unit.statements();
+        if (all.isEmpty()) {
             return "no statement";
         }
-        String first = Errors.oneLine(unit.statements().get(0));
+        String first = Errors.oneLine(all.get(0));
+        if (all.size() > 1 && first.regionMatches(true, 0, "LOCK TABLE ", 0, "LOCK TABLE ".length())) {
+            first = Errors.oneLine(all.get(1));
+        }
         if (first.length() > MAX_STATEMENT) {
             first = first.substring(0, MAX_STATEMENT - 3) + "...";
         }
-        int more = unit.statements().size() - 1;
+        int more = all.size() - 1;
         return first + (more == 0 ? "" : " +" + more + (more == 1 ? " more statement" : " more statements"));
     }
 
-    /** Fails, in the phase's state, each check that failed between the phase's units, naming the first such unit. */
-    private void reportBetweenUnits(CompatibilityState state, Window window) {
+    /**
+     * Fails, in the phase's state, each check that failed between the phase's units, naming the first such unit; but
+     * not one that fails in the same way in the state itself (among {@code inState}), where it is reported already: a
+     * record broken before the phase, for example, reads wrong after each unit too.
+     */
+    private void reportBetweenUnits(CompatibilityState state, Window window, List<Check> inState) {
         for (Finding f : window.findings()) {
-            if (f.failures > 0) {
+            if (f.failures > 0 && !sameFailure(f, inState)) {
                 fail(
                         state,
                         f.role,
@@ -518,6 +550,25 @@ public final class Walker {
                                         : ""));
             }
         }
+    }
+
+    /**
+     * {@return whether the state's checks hold a failure of the same check with the same error after each unit} Digits
+     * are ignored, as the keys and counts in an error differ between the points of the walk.
+     */
+    private static boolean sameFailure(Finding f, List<Check> inState) {
+        String error = f.error == null ? "" : DIGITS.matcher(f.error).replaceAll("0");
+        for (Check c : inState) {
+            if (c.failed()
+                    && f.failures == f.runs
+                    && c.role() == f.role
+                    && c.version().equals(f.version)
+                    && c.operation().equals(f.operation)
+                    && DIGITS.matcher(c.detail()).replaceAll("0").equals(error)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkLocks(Path path, CompatibilityState state, String phase) {
@@ -994,8 +1045,13 @@ public final class Walker {
         int runs;
         int failures;
 
+        /** The first failure, after which unit and what went wrong. */
         @Nullable
         String first;
+
+        /** The first failure's error alone. */
+        @Nullable
+        String error;
 
         Finding(Role role, String version, String operation) {
             this.role = role;
@@ -1050,6 +1106,7 @@ public final class Walker {
                 f.failures++;
                 if (f.first == null) {
                     f.first = unit + ": " + error;
+                    f.error = error;
                 }
             }
         }

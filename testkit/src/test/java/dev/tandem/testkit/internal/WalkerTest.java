@@ -50,11 +50,25 @@ class WalkerTest {
                 .startsWith("CREATE FUNCTION f() xxx")
                 .endsWith("... +2 more statements");
         assertThat(Walker.statements(unit(List.of()))).isEqualTo("no statement");
+        assertThat(Walker.statements(
+                        unit(List.of("LOCK TABLE ONLY t IN ACCESS EXCLUSIVE MODE", "DROP TRIGGER x ON t"))))
+                .isEqualTo("DROP TRIGGER x ON t +1 more statement");
+    }
+
+    @Test
+    void stepIds_firstThree_countsTheOthers() {
+        assertThat(Walker.stepIds(unit(List.of(), List.of("a/sync")))).isEqualTo("a/sync");
+        assertThat(Walker.stepIds(unit(List.of(), List.of("a/sync", "a/add-x", "a/add-y", "a/add-z", "a/add-w"))))
+                .isEqualTo("a/sync, a/add-x, a/add-y +2");
+        assertThat(Walker.stepIds(unit(List.of(), List.of()))).isEqualTo("(plan)");
     }
 
     private static ExecutionListener.Unit unit(List<String> statements) {
-        return new ExecutionListener.Unit(
-                "p", "expand", List.of("raw-1/expand"), statements, true, "", LockMode.ACCESS_EXCLUSIVE);
+        return unit(statements, List.of("raw-1/expand"));
+    }
+
+    private static ExecutionListener.Unit unit(List<String> statements, List<String> stepIds) {
+        return new ExecutionListener.Unit("p", "expand", stepIds, statements, true, "", LockMode.ACCESS_EXCLUSIVE);
     }
 
     @Test
