@@ -7,12 +7,16 @@ import java.util.List;
 
 /**
  * Observes the executor's units of DDL work as they run: the hook the test kit's lock recorder uses to read, from
- * PostgreSQL itself, which locks a step really takes. Register one with {@link PostgresOptions#withListener}.
+ * PostgreSQL itself, which locks a step really takes, and its compatibility harness uses to run the application
+ * versions between two units. Register one with {@link PostgresOptions#withListener}.
  *
  * <p>Callbacks run on the executor's thread, on its connection. {@link #beforeCommit} runs inside the unit's
- * transaction, after its statements and before the commit, so {@code pg_locks} still shows every lock the unit took. A
- * callback must not commit, roll back or change the connection's settings; an exception it throws fails the unit.
- * Implementations must be thread-safe if one migrator is used from several threads.
+ * transaction, after its statements and before the commit, so {@code pg_locks} still shows every lock the unit took.
+ * {@link #afterUnit} runs once the unit committed, and {@link #beforeUnit} before the next one starts: at both, the
+ * executor's connection is outside any transaction and holds none of the units' locks, so the listener may use the
+ * database from connections of its own (the executor waits meanwhile). A callback must not commit, roll back or change
+ * the connection's settings; an exception it throws fails the unit. Implementations must be thread-safe if one
+ * migrator is used from several threads.
  */
 public interface ExecutionListener {
 
@@ -122,7 +126,8 @@ public interface ExecutionListener {
     default void attemptFailed(Unit unit, SQLException error) {}
 
     /**
-     * Called after a unit succeeded.
+     * Called after a unit succeeded: after the commit of a transactional unit, and after its steps were marked done, so
+     * the unit's changes are visible to other sessions and its locks are released.
      *
      * @param unit the unit
      * @param took how long its successful attempt took

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>while the backfill runs in small batches, runs the old version from its own thread (the new version may not
  *       run yet), letting it finish a round of operations and writes between the first batches; the new version then
  *       reads what it wrote once the backfill is done;
+ *   <li>inside expand, contract and rollback, runs the versions that may run there (the old one during expand and
+ *       rollback, the new one during contract) after every unit of work but the last, so that a plan that breaks a
+ *       version between two of its units fails too ({@link #probeBetweenUnits});
  *   <li>fails the plan itself when a phase fails, the verification finds inconsistent or unmapped rows, a phase
  *       rewrites a table, or holds a lock that blocks reads for longer than {@link #maxReadBlockingLock}.
  * </ul>
@@ -55,6 +58,7 @@ public final class CompatibilityCheck {
     private final boolean allowRewrites;
     private final PhaseRunner phases;
     private final Set<CompatibilityState> probes;
+    private final boolean betweenUnits;
 
     private CompatibilityCheck(
             MigrationPlan plan,
@@ -69,7 +73,8 @@ public final class CompatibilityCheck {
             Duration maxReadBlockingLock,
             boolean allowRewrites,
             PhaseRunner phases,
-            Set<CompatibilityState> probes) {
+            Set<CompatibilityState> probes,
+            boolean betweenUnits) {
         this.plan = plan;
         this.databases = databases;
         this.options = options;
@@ -83,6 +88,7 @@ public final class CompatibilityCheck {
         this.allowRewrites = allowRewrites;
         this.phases = phases;
         this.probes = probes;
+        this.betweenUnits = betweenUnits;
     }
 
     static CompatibilityCheck start(MigrationPlan plan, Supplier<TestDatabase> databases, PostgresOptions options) {
@@ -99,7 +105,8 @@ public final class CompatibilityCheck {
                 Duration.ofSeconds(2),
                 false,
                 PhaseRunner.DEFAULT,
-                Set.of());
+                Set.of(),
+                true);
     }
 
     /**
@@ -121,7 +128,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -145,7 +153,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -167,7 +176,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -189,7 +199,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -216,7 +227,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -243,7 +255,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -267,7 +280,8 @@ public final class CompatibilityCheck {
                 max,
                 allowRewrites,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -288,7 +302,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 true,
                 phases,
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -335,7 +350,42 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 phases,
-                Collections.unmodifiableSet(chosen));
+                Collections.unmodifiableSet(chosen),
+                betweenUnits);
+    }
+
+    /**
+     * {@return a copy that checks the versions between the units of a phase too, or not; the receiver is unchanged}
+     *
+     * <p>By default ({@code true}) the harness runs the versions Tandem lets run not only in each state but also inside
+     * expand, contract and rollback: after every unit of work of the phase (one transaction, such as one raw SQL step
+     * or one sync-trigger install) but the last, whose state the checks of the next state cover. A plan that is
+     * compatible at every state can still break a version between two of its units, for example a table renamed by one
+     * raw SQL step and replaced by a view in the next. Such a failure is reported in the state the phase leads to
+     * ({@link CompatibilityState#EXPANDED}, {@link CompatibilityState#CONTRACTED} or the rolled-back state), and its
+     * detail names the unit: {@code after expand unit raw-1/expand (ALTER TABLE customers RENAME TO clients): ...}.
+     * Between units the versions run their operations, write one record each and read everything written before; a
+     * version Tandem does not let run during the phase is not run there, even in a {@linkplain #probeNotReady probed}
+     * state.
+     *
+     * @param enabled {@code false} to check only in the states, which is faster for a plan with many units
+     */
+    public CompatibilityCheck probeBetweenUnits(boolean enabled) {
+        return new CompatibilityCheck(
+                plan,
+                databases,
+                options,
+                schema,
+                seed,
+                oldVersion,
+                newVersion,
+                seedRecords,
+                batchSize,
+                maxReadBlockingLock,
+                allowRewrites,
+                phases,
+                probes,
+                enabled);
     }
 
     /**
@@ -357,7 +407,8 @@ public final class CompatibilityCheck {
                 maxReadBlockingLock,
                 allowRewrites,
                 requireNonNull(phases, "phases"),
-                probes);
+                probes,
+                betweenUnits);
     }
 
     /**
@@ -401,7 +452,8 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 Duration.ofSeconds(30),
-                probes);
+                probes,
+                betweenUnits);
         return new CompatibilityReport(plan.id(), old.name(), neu.name(), Walker.walk(settings));
     }
 
@@ -422,6 +474,7 @@ public final class CompatibilityCheck {
     public String toString() {
         return "CompatibilityCheck[plan " + plan.id() + ", old " + (oldVersion == null ? "-" : oldVersion.name())
                 + ", new " + (newVersion == null ? "-" : newVersion.name())
-                + (probes.isEmpty() ? "" : ", probes " + probes) + "]";
+                + (probes.isEmpty() ? "" : ", probes " + probes)
+                + (betweenUnits ? "" : ", not between units") + "]";
     }
 }

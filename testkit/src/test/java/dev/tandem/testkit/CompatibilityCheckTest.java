@@ -94,4 +94,15 @@ class CompatibilityCheckTest {
         assertThat(base.toString()).isEqualTo("CompatibilityCheck[plan p, old -, new -]");
         assertThat(withOld.toString()).isEqualTo("CompatibilityCheck[plan p, old blue, new -]");
     }
+
+    @Test
+    void probeBetweenUnits_onByDefault_offShown_receiverUnchanged() {
+        CompatibilityCheck base = HARNESS.check(PLAN);
+
+        CompatibilityCheck off = base.probeBetweenUnits(false);
+
+        assertThat(base.toString()).isEqualTo("CompatibilityCheck[plan p, old -, new -]");
+        assertThat(off.toString()).isEqualTo("CompatibilityCheck[plan p, old -, new -, not between units]");
+        assertThat(off.probeBetweenUnits(true).toString()).isEqualTo(base.toString());
+    }
 }

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param phases how phases run
  * @param writerTimeout how long to wait for an application version to make progress
  * @param probes the states in which a version that may not run there runs too, its failures reported as not ready
+ * @param betweenUnits whether the versions that may run are also checked after each unit of expand, contract and
+ *     rollback but the last
  */
 public record WalkSettings(
         MigrationPlan plan,
@@ -44,7 +46,8 @@ public record WalkSettings(
         boolean allowRewrites,
         PhaseRunner phases,
         Duration writerTimeout,
-        Set<CompatibilityState> probes) {
+        Set<CompatibilityState> probes,
+        boolean betweenUnits) {
     /**
      * Copies the probed states.
      *
@@ -62,6 +65,7 @@ public record WalkSettings(
      * @param phases phases
      * @param writerTimeout writer timeout
      * @param probes probed states
+     * @param betweenUnits checks between units
      */
     public WalkSettings {
         probes = Set.copyOf(probes);

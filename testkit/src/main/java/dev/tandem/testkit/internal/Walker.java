@@ -3,9 +3,11 @@ package dev.tandem.testkit.internal;
 import dev.tandem.postgres.BackfillListener;
 import dev.tandem.postgres.BackfillProgress;
 import dev.tandem.postgres.BackfillReport;
+import dev.tandem.postgres.ExecutionListener;
 import dev.tandem.postgres.PlanState;
 import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
+import dev.tandem.postgres.PostgresOptions;
 import dev.tandem.postgres.VerifyReport;
 import dev.tandem.testkit.AppVersion;
 import dev.tandem.testkit.CompatibilityReport;
@@ -19,16 +21,21 @@ import dev.tandem.testkit.RecordedUnit;
 import dev.tandem.testkit.RelationLock;
 import dev.tandem.testkit.RowReader;
 import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * Tandem says they may run ({@link PlanStatus#oldVersionMayRun()}, {@link PlanStatus#newVersionMayRun()}), plus, in
  * probed states, the others, whose failures are reported as not ready. Three paths: the main one (before expand,
  * expanded, backfilling, backfilled and verified, contracted) and two rollback paths (from expanded, from backfilled),
- * each on its own database.
+ * each on its own database. Within expand, contract and rollback, the versions that may run are also checked after
+ * every unit but the last (see {@link ExecutionListener}); what fails there is reported in the state the phase leads
+ * to, naming the unit.
  */
 public final class Walker {
     private static final Logger log = LoggerFactory.getLogger(Walker.class);
@@ -50,6 +59,14 @@ public final class Walker {
     private static final int MAX_ROUNDS = 500;
     /** The application versions, old first. */
     private static final List<Role> VERSIONS = List.of(Role.OLD, Role.NEW);
+    /** The point of the checks of a state, as opposed to those between the units of a phase. */
+    static final String STATE_POINT = "";
+
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    /** The most step ids shown for a unit in the report. */
+    private static final int MAX_STEP_IDS = 3;
+    /** The longest statement shown for a unit in the report. */
+    private static final int MAX_STATEMENT = 120;
 
     private final WalkSettings settings;
     private final List<Check> checks = new ArrayList<>();
@@ -90,30 +107,32 @@ public final class Walker {
                 return;
             }
             checkState(path, CompatibilityState.BEFORE_EXPAND, settings.seedRecords());
-            if (!phase(
+            Window expand = phase(
                     path,
                     CompatibilityState.EXPANDED,
                     "expand",
-                    () -> settings.phases().expand(path.migrator, settings.plan()))) {
+                    () -> settings.phases().expand(path.migrator, settings.plan()));
+            if (expand == null) {
                 skip(states.subList(1, states.size()), "expand failed");
                 return;
             }
-            checkState(path, CompatibilityState.EXPANDED, 1);
+            checkStateAfter(path, CompatibilityState.EXPANDED, expand);
             if (!backfillWithWriters(path)) {
                 skip(states.subList(3, states.size()), "the backfill failed");
                 return;
             }
             verify(path);
             checkState(path, CompatibilityState.BACKFILLED_VERIFIED, 1);
-            if (!phase(
+            Window contract = phase(
                     path,
                     CompatibilityState.CONTRACTED,
                     "contract",
-                    () -> settings.phases().contract(path.migrator, settings.plan()))) {
+                    () -> settings.phases().contract(path.migrator, settings.plan()));
+            if (contract == null) {
                 skip(List.of(CompatibilityState.CONTRACTED), "contract failed");
                 return;
             }
-            checkState(path, CompatibilityState.CONTRACTED, 1);
+            checkStateAfter(path, CompatibilityState.CONTRACTED, contract);
         }
     }
 
@@ -156,11 +175,13 @@ public final class Walker {
                     return;
                 }
             }
-            if (!phase(path, target, "rollback", () -> settings.phases().rollback(path.migrator, settings.plan()))) {
+            Window rollback =
+                    phase(path, target, "rollback", () -> settings.phases().rollback(path.migrator, settings.plan()));
+            if (rollback == null) {
                 skip(states, "rollback failed");
                 return;
             }
-            checkState(path, target, 1);
+            checkStateAfter(path, target, rollback);
         }
     }
 
@@ -199,22 +220,46 @@ public final class Walker {
     private void checkState(Path path, CompatibilityState state, int writesPerKind) {
         Readiness ready = readiness(path, state);
         reportReadiness(state, ready);
+        exercise(path, state, STATE_POINT, ready, settings.probes().contains(state), writesPerKind, this::outcome);
+    }
+
+    /**
+     * Runs the versions that run at one point of the walk: their operations, {@code writesPerKind} writes read back,
+     * and reads of everything written before. {@code point} is {@link #STATE_POINT} for the checks of a state, or names
+     * the unit after which they run between the units of a phase.
+     *
+     * @param probes whether a version Tandem does not let run here runs too, as a probe
+     */
+    private void exercise(
+            Path path,
+            CompatibilityState state,
+            String point,
+            Readiness ready,
+            boolean probes,
+            int writesPerKind,
+            Sink sink) {
         for (Role role : VERSIONS) {
-            if (!runs(ready, state, role)) {
+            if (!ready.mayRun(role) && !probes) {
                 continue;
             }
             boolean probe = !ready.mayRun(role);
             AppVersion v = version(role);
             for (AppVersion.Operation op : v.operations()) {
-                run(state, role, v.name(), op.name(), probe, () -> op.action().run(path.dataSource(role)));
+                String error = null;
+                try {
+                    op.action().run(path.dataSource(role));
+                } catch (Exception | AssertionError e) {
+                    error = Errors.describe(e);
+                }
+                sink.outcome(state, role, v.name(), op.name(), probe, error, "");
             }
             for (String kind : v.writers().keySet()) {
-                writeAndReadBack(path, state, role, kind, writesPerKind, probe);
+                writeAndReadBack(path, state, point, role, kind, writesPerKind, probe, sink);
             }
         }
         for (Role reader : VERSIONS) {
-            if (runs(ready, state, reader)) {
-                readLedger(path, state, reader, !ready.mayRun(reader));
+            if (ready.mayRun(reader) || probes) {
+                readLedger(path, state, point, reader, !ready.mayRun(reader), sink);
             }
         }
     }
@@ -251,14 +296,21 @@ public final class Walker {
     }
 
     private void writeAndReadBack(
-            Path path, CompatibilityState state, Role role, String kind, int count, boolean probe) {
+            Path path,
+            CompatibilityState state,
+            String point,
+            Role role,
+            String kind,
+            int count,
+            boolean probe,
+            Sink sink) {
         AppVersion v = version(role);
         String operation = "write+read " + kind;
         for (int i = 0; i < count; i++) {
             String key = path.nextKey(state, role);
-            String error = writeOne(path, state, role, kind, key, probe);
+            String error = writeOne(path, state, point, role, kind, key, probe);
             if (error != null) {
-                outcome(
+                sink.outcome(
                         state,
                         role,
                         v.name(),
@@ -269,12 +321,12 @@ public final class Walker {
                 return;
             }
         }
-        outcome(state, role, v.name(), operation, probe, null, count > 1 ? count + " records" : "");
+        sink.outcome(state, role, v.name(), operation, probe, null, count > 1 ? count + " records" : "");
     }
 
     /** Writes one record and reads it back; {@return null if that worked, else what went wrong} */
     private @Nullable String writeOne(
-            Path path, CompatibilityState state, Role role, String kind, String key, boolean probe) {
+            Path path, CompatibilityState state, String point, Role role, String kind, String key, boolean probe) {
         AppVersion v = version(role);
         DataSource ds = path.dataSource(role);
         try {
@@ -291,7 +343,7 @@ public final class Walker {
         if (value == null) {
             return "wrote '" + key + "', reading it back found nothing";
         }
-        path.ledger.add(new Entry(kind, key, role, state, value, probe));
+        path.ledger.add(new Entry(kind, key, role, state, point, value, probe));
         return null;
     }
 
@@ -299,7 +351,8 @@ public final class Walker {
      * Has {@code reader} read every record written so far that it has not just written itself. Records of a probe are
      * read only in the state they were written in, and reads by or of a probe are probes too.
      */
-    private void readLedger(Path path, CompatibilityState state, Role reader, boolean readerProbe) {
+    private void readLedger(
+            Path path, CompatibilityState state, String point, Role reader, boolean readerProbe, Sink sink) {
         AppVersion r = version(reader);
         for (Map.Entry<String, RowReader> e : r.readers().entrySet()) {
             String kind = e.getKey();
@@ -307,7 +360,9 @@ public final class Walker {
                 List<Entry> real = new ArrayList<>();
                 List<Entry> probed = new ArrayList<>();
                 for (Entry entry : path.ledger) {
-                    if (entry.kind().equals(kind) && entry.writer() == writer && mustRead(state, reader, entry)) {
+                    if (entry.kind().equals(kind)
+                            && entry.writer() == writer
+                            && mustRead(state, point, reader, entry)) {
                         (readerProbe || entry.probe() ? probed : real).add(entry);
                     }
                 }
@@ -317,7 +372,8 @@ public final class Walker {
                 for (List<Entry> entries : List.of(real, probed)) {
                     if (!entries.isEmpty()) {
                         String error = readAll(path.dataSource(reader), e.getValue(), entries, r.name());
-                        outcome(state, role, version, operation, entries == probed, error, entries.size() + " records");
+                        sink.outcome(
+                                state, role, version, operation, entries == probed, error, entries.size() + " records");
                     }
                 }
             }
@@ -325,11 +381,16 @@ public final class Walker {
     }
 
     /**
-     * {@return whether the reader reads the entry in this state} Not what it just wrote itself in this state (it read
-     * that back already), and a probe's records only in the state the probe ran in.
+     * {@return whether the reader reads the entry at this point of the walk} Not what it just wrote itself at this
+     * point (it read that back already), and a probe's records only in the state the probe ran in.
+     *
+     * @param state the state the walk is in
+     * @param point {@link #STATE_POINT} for the checks of the state, or the unit after which the checks run
+     * @param reader who reads
+     * @param entry the record
      */
-    static boolean mustRead(CompatibilityState state, Role reader, Entry entry) {
-        if (entry.writer() == reader && entry.state() == state) {
+    static boolean mustRead(CompatibilityState state, String point, Role reader, Entry entry) {
+        if (entry.writer() == reader && entry.state() == state && entry.point().equals(point)) {
             return false;
         }
         return !entry.probe() || entry.state() == state;
@@ -353,7 +414,8 @@ public final class Walker {
                 bad++;
                 if (first == null) {
                     first = "'" + entry.key() + "' (written by "
-                            + version(entry.writer()).name() + " in " + entry.state() + "): " + problem;
+                            + version(entry.writer()).name() + " in " + entry.state()
+                            + (entry.point().isEmpty() ? "" : ", " + entry.point()) + "): " + problem;
                 }
             }
         }
@@ -364,17 +426,149 @@ public final class Walker {
 
     // ------------------------------------------------------------------------------------------------------ phases
 
-    private boolean phase(Path path, CompatibilityState state, String name, Action action) {
+    /**
+     * Runs a phase that changes the schema in units (expand, contract, rollback), and between its units the versions
+     * that may run then; {@return what the checks between its units found, to report after the state's checks, or null
+     * if the phase failed} Then the checks between units are reported at once.
+     */
+    private @Nullable Window phase(Path path, CompatibilityState state, String name, Action action) {
         path.recorder.clear();
+        Window window = path.between.open(state);
+        String failure = null;
         try {
             action.run();
         } catch (Exception | AssertionError e) {
-            fail(state, Role.PLAN, "plan", name, Errors.describe(e));
-            return false;
+            failure = Errors.describe(e);
+        } finally {
+            path.between.close();
         }
-        pass(state, Role.PLAN, "plan", name, "");
+        if (failure != null) {
+            fail(state, Role.PLAN, "plan", name, failure);
+            reportBetweenUnits(state, window, List.of());
+            return null;
+        }
+        pass(state, Role.PLAN, "plan", name, window.summary());
         checkLocks(path, state, name);
-        return true;
+        return window;
+    }
+
+    /** Runs the checks of the state a phase led to, then reports what failed between the phase's units. */
+    private void checkStateAfter(Path path, CompatibilityState state, Window window) {
+        int from = checks.size();
+        checkState(path, state, 1);
+        reportBetweenUnits(state, window, List.copyOf(checks.subList(from, checks.size())));
+    }
+
+    /**
+     * Runs, after a unit of a phase committed, the checks of every version Tandem lets run at that moment (the plan is
+     * {@code EXPANDING}, {@code CONTRACTING} or {@code ROLLING_BACK}), on the versions' own pools; called on the
+     * executor's thread before it starts the next unit, so never after the last unit, whose state the checks of the
+     * next state cover. What the checks find goes to the window, and the walker reports it after the phase.
+     */
+    private void probeAfter(Path path, Window window, ExecutionListener.Unit unit) {
+        String point = "after " + unit.phase() + " unit " + stepIds(unit);
+        String described = point + " (" + statements(unit) + ")";
+        Readiness ready;
+        try {
+            ready = Readiness.of(path.migrator.status(settings.plan()));
+        } catch (RuntimeException e) {
+            window.record(Role.PLAN, "plan", "status", Errors.describe(e), described);
+            ready = Readiness.of(inProgress(unit.phase(), window.state));
+        }
+        window.probed(ready);
+        try {
+            exercise(
+                    path,
+                    window.state,
+                    point,
+                    ready,
+                    false,
+                    1,
+                    (state, role, version, operation, probe, error, passDetail) ->
+                            window.record(role, version, operation, error, described));
+        } catch (RuntimeException e) {
+            window.record(Role.PLAN, "plan", "checks between units", Errors.describe(e), described);
+        }
+    }
+
+    /** {@return the plan's state while {@code phase} runs, whose readiness rule applies between its units} */
+    private static PlanState inProgress(String phase, CompatibilityState state) {
+        return switch (phase) {
+            case "expand" -> PlanState.EXPANDING;
+            case "contract" -> PlanState.CONTRACTING;
+            case "rollback" -> PlanState.ROLLING_BACK;
+            default -> state.planState();
+        };
+    }
+
+    /** {@return the unit's step ids, for the report: the first three, and how many more} */
+    static String stepIds(ExecutionListener.Unit unit) {
+        List<String> ids = unit.stepIds();
+        if (ids.isEmpty()) {
+            return "(plan)";
+        }
+        int shown = Math.min(ids.size(), MAX_STEP_IDS);
+        return String.join(", ", ids.subList(0, shown)) + (ids.size() > shown ? " +" + (ids.size() - shown) : "");
+    }
+
+    /**
+     * {@return the unit's first statement on one line, shortened, and how many others it has} A {@code LOCK TABLE}
+     * that opens the unit is passed over for the statement after it, which says more.
+     */
+    static String statements(ExecutionListener.Unit unit) {
+        List<String> all = unit.statements();
+        if (all.isEmpty()) {
+            return "no statement";
+        }
+        String first = Errors.oneLine(all.get(0));
+        if (all.size() > 1 && first.regionMatches(true, 0, "LOCK TABLE ", 0, "LOCK TABLE ".length())) {
+            first = Errors.oneLine(all.get(1));
+        }
+        if (first.length() > MAX_STATEMENT) {
+            first = first.substring(0, MAX_STATEMENT - 3) + "...";
+        }
+        int more = all.size() - 1;
+        return first + (more == 0 ? "" : " +" + more + (more == 1 ? " more statement" : " more statements"));
+    }
+
+    /**
+     * Fails, in the phase's state, each check that failed between the phase's units, naming the first such unit; but
+     * not one that fails in the same way in the state itself (among {@code inState}), where it is reported already: a
+     * record broken before the phase, for example, reads wrong after each unit too.
+     */
+    private void reportBetweenUnits(CompatibilityState state, Window window, List<Check> inState) {
+        for (Finding f : window.findings()) {
+            if (f.failures > 0 && !sameFailure(f, inState)) {
+                fail(
+                        state,
+                        f.role,
+                        f.version,
+                        f.operation,
+                        f.first
+                                + (f.failures > 1
+                                        ? " (failed after " + f.failures + " of the " + f.runs + " units it ran after)"
+                                        : ""));
+            }
+        }
+    }
+
+    /**
+     * {@return whether the state's checks hold a failure of the same check with the same error after each unit} Digits
+     * are ignored, as the keys and counts in an error differ between the points of the walk.
+     */
+    private static boolean sameFailure(Finding f, List<Check> inState) {
+        String error = f.error == null ? "" : DIGITS.matcher(f.error).replaceAll("0");
+        for (Check c : inState) {
+            if (c.failed()
+                    && f.failures == f.runs
+                    && c.role() == f.role
+                    && c.version().equals(f.version)
+                    && c.operation().equals(f.operation)
+                    && DIGITS.matcher(c.detail()).replaceAll("0").equals(error)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkLocks(Path path, CompatibilityState state, String phase) {
@@ -669,7 +863,7 @@ public final class Walker {
             AppVersion other = version(otherRole);
             for (String kind : v.writers().keySet()) {
                 String key = path.nextKey(state, role);
-                String error = writeOne(path, state, role, kind, key, probe);
+                String error = writeOne(path, state, STATE_POINT, role, kind, key, probe);
                 count(role, v.name(), "write+read " + kind, error, probe);
                 RowReader reader = other.readers().get(kind);
                 if (error != null || reader == null || !otherRuns) {
@@ -763,7 +957,7 @@ public final class Walker {
         AppVersion v = version(role);
         for (String kind : v.writers().keySet()) {
             for (int i = 0; i < count; i++) {
-                String error = writeOne(path, writtenIn, role, kind, path.nextKey(writtenIn, role), false);
+                String error = writeOne(path, writtenIn, STATE_POINT, role, kind, path.nextKey(writtenIn, role), false);
                 if (error != null) {
                     fail(
                             target,
@@ -782,17 +976,6 @@ public final class Walker {
         for (CompatibilityState s : states) {
             checks.add(new Check(s, Role.PLAN, "plan", "reach state", Outcome.SKIPPED, why));
         }
-    }
-
-    private void run(
-            CompatibilityState state, Role role, String version, String operation, boolean probe, Action action) {
-        String error = null;
-        try {
-            action.run();
-        } catch (Exception | AssertionError e) {
-            error = Errors.describe(e);
-        }
-        outcome(state, role, version, operation, probe, error, "");
     }
 
     /**
@@ -841,6 +1024,158 @@ public final class Walker {
         void run() throws Exception;
     }
 
+    /** Where the outcome of a version's check goes: the report, or the window of a phase's units. */
+    @FunctionalInterface
+    private interface Sink {
+        void outcome(
+                CompatibilityState state,
+                Role role,
+                String version,
+                String operation,
+                boolean probe,
+                @Nullable String error,
+                String passDetail);
+    }
+
+    /** How often one check ran between the units of a phase, and the first unit after which it failed. */
+    private static final class Finding {
+        final Role role;
+        final String version;
+        final String operation;
+        int runs;
+        int failures;
+
+        /** The first failure, after which unit and what went wrong. */
+        @Nullable
+        String first;
+
+        /** The first failure's error alone. */
+        @Nullable
+        String error;
+
+        Finding(Role role, String version, String operation) {
+            this.role = role;
+            this.version = version;
+            this.operation = operation;
+        }
+    }
+
+    /**
+     * What the checks between the units of one phase found: filled on the executor's thread while the phase runs,
+     * reported by the walker after it.
+     */
+    private final class Window {
+        final CompatibilityState state;
+        private int units;
+        private int points;
+        private ExecutionListener.@Nullable Unit pending;
+        private final Set<String> versions = new LinkedHashSet<>();
+        private final Map<String, Finding> findings = new LinkedHashMap<>();
+
+        Window(CompatibilityState state) {
+            this.state = state;
+        }
+
+        /** A unit committed; the checks after it run before the next unit starts, if one does. */
+        synchronized void committed(ExecutionListener.Unit unit) {
+            units++;
+            pending = unit;
+        }
+
+        /** {@return the committed unit not checked yet, if any, now counted as checked} */
+        synchronized ExecutionListener.@Nullable Unit takePending() {
+            ExecutionListener.Unit unit = pending;
+            pending = null;
+            return unit;
+        }
+
+        synchronized void probed(Readiness ready) {
+            points++;
+            for (Role role : VERSIONS) {
+                if (ready.mayRun(role)) {
+                    versions.add(version(role).name());
+                }
+            }
+        }
+
+        synchronized void record(Role role, String version, String operation, @Nullable String error, String unit) {
+            Finding f = findings.computeIfAbsent(
+                    role + "\0" + version + "\0" + operation, k -> new Finding(role, version, operation));
+            f.runs++;
+            if (error != null) {
+                f.failures++;
+                if (f.first == null) {
+                    f.first = unit + ": " + error;
+                    f.error = error;
+                }
+            }
+        }
+
+        synchronized List<Finding> findings() {
+            return List.copyOf(findings.values());
+        }
+
+        /** {@return how many units ran, and which versions were checked between them how often; empty if none ran} */
+        synchronized String summary() {
+            if (units == 0) {
+                return "";
+            }
+            String text = units + (units == 1 ? " unit" : " units");
+            if (points == 0) {
+                return text;
+            }
+            return text + "; " + String.join(", ", versions) + " checked between them, "
+                    + (points == 1 ? "once" : points + " times");
+        }
+    }
+
+    /**
+     * Listens to the executor of a path's migrator: after each unit of the phase the walker is running commits, runs
+     * the checks of the versions that may run then, on their own pools, before the executor starts the next unit. The
+     * executor's connection then holds no lock of a unit, and the checks return every connection they take.
+     */
+    private final class Between implements ExecutionListener {
+        private final Path path;
+        private volatile @Nullable Window window;
+
+        Between(Path path) {
+            this.path = path;
+        }
+
+        /** {@return the window of a phase about to run}; checks run between its units if the settings say so */
+        Window open(CompatibilityState state) {
+            Window w = new Window(state);
+            if (settings.betweenUnits()) {
+                window = w;
+            }
+            return w;
+        }
+
+        void close() {
+            window = null;
+        }
+
+        @Override
+        public void beforeUnit(Unit unit, Connection connection) {
+            Window w = window;
+            if (w == null) {
+                return;
+            }
+            Unit done = w.takePending();
+            if (done != null) {
+                probeAfter(path, w, done);
+            }
+        }
+
+        @Override
+        public void afterUnit(Unit unit, Duration took) {
+            Window w = window;
+            if (w != null) {
+                w.committed(unit);
+            }
+        }
+    }
+
     /**
      * A record a version wrote, and what that version read back right after.
      *
@@ -848,10 +1183,19 @@ public final class Walker {
      * @param key its key
      * @param writer who wrote it
      * @param state when
+     * @param point {@link #STATE_POINT} if written by the checks of the state, else the unit of a phase after which
+     *     it was written, such as {@code after expand unit raw-1/expand}
      * @param expected what the writer read back
      * @param probe whether it was written by a probe of a version that may not run in that state
      */
-    record Entry(String kind, String key, Role writer, CompatibilityState state, Object expected, boolean probe) {}
+    record Entry(
+            String kind,
+            String key,
+            Role writer,
+            CompatibilityState state,
+            String point,
+            Object expected,
+            boolean probe) {}
 
     /** One fresh database with its pools, migrator, lock recorder and the records written so far. */
     private final class Path implements AutoCloseable {
@@ -860,6 +1204,7 @@ public final class Walker {
         final DataSource oldPool;
         final DataSource newPool;
         final LockRecorder recorder;
+        final Between between;
         final PostgresMigrator migrator;
         final List<Entry> ledger = new CopyOnWriteArrayList<>();
 
@@ -870,9 +1215,15 @@ public final class Walker {
             this.oldPool = database.newDataSource(4, "tandem-compat-old");
             this.newPool = database.newDataSource(4, "tandem-compat-new");
             this.recorder = LockRecorder.create(admin);
+            this.between = new Between(this);
+            PostgresOptions options = settings.options();
+            if (settings.betweenUnits()) {
+                // before the recorder's listener, so that the checks between units are not counted as the next unit's
+                options = options.withListener(ExecutionListener.compose(options.listener(), between));
+            }
             int batch = settings.batchSize();
-            this.migrator = PostgresMigrator.create(
-                    admin, recorder.attachTo(settings.options()).withBatchSizes(batch, batch, batch));
+            this.migrator =
+                    PostgresMigrator.create(admin, recorder.attachTo(options).withBatchSizes(batch, batch, batch));
         }
 
         DataSource dataSource(Role role) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * -Dsurefire.argLine="-Ddocs.update=true"}) or the environment variable {@code TANDEM_DOCS_UPDATE=true}, a block that is
  * not an excerpt and does not match is rewritten from the printed text instead. Stateless.
  */
-final class ReadmeOutputs {
+public final class ReadmeOutputs {
     private ReadmeOutputs() {}
 
     private static final Path README = Path.of("README.md");
@@ -36,7 +36,7 @@ final class ReadmeOutputs {
      * @param id the block's id
      * @param printed what the test printed
      */
-    static void check(String id, String printed) {
+    public static void check(String id, String printed) {
         String page = read(README);
         save(id, printed);
         Matcher m = Pattern.compile(

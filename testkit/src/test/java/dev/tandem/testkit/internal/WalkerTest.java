@@ -3,47 +3,97 @@ package dev.tandem.testkit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.postgres.ExecutionListener;
+import dev.tandem.postgres.LockMode;
 import dev.tandem.postgres.PlanState;
 import dev.tandem.testkit.CompatibilityReport.Role;
 import dev.tandem.testkit.CompatibilityState;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WalkerTest {
     private static Walker.Entry written(Role writer, CompatibilityState state) {
-        return new Walker.Entry("customer", "k", writer, state, "value", false);
+        return new Walker.Entry("customer", "k", writer, state, Walker.STATE_POINT, "value", false);
     }
 
     private static Walker.Entry probed(Role writer, CompatibilityState state) {
-        return new Walker.Entry("customer", "k", writer, state, "value", true);
+        return new Walker.Entry("customer", "k", writer, state, Walker.STATE_POINT, "value", true);
+    }
+
+    private static boolean mustRead(CompatibilityState state, Role reader, Walker.Entry entry) {
+        return Walker.mustRead(state, Walker.STATE_POINT, reader, entry);
+    }
+
+    @Test
+    void mustRead_recordWrittenBetweenUnits_readAtTheOtherPointsOfItsState() {
+        String afterFirst = "after expand unit raw-1/expand";
+        Walker.Entry between =
+                new Walker.Entry("customer", "k", Role.OLD, CompatibilityState.EXPANDED, afterFirst, "value", false);
+
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, afterFirst, Role.OLD, between))
+                .isFalse();
+        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, "after expand unit raw-2/expand", Role.OLD, between))
+                .isTrue();
+        assertThat(mustRead(CompatibilityState.EXPANDED, Role.OLD, between)).isTrue();
+        assertThat(mustRead(CompatibilityState.CONTRACTED, Role.NEW, between)).isTrue();
+    }
+
+    @Test
+    void statements_firstOnOneLineShortened_countsTheOthers() {
+        ExecutionListener.Unit one = unit(List.of("ALTER TABLE customers\n    RENAME TO clients"));
+        ExecutionListener.Unit three = unit(List.of("CREATE FUNCTION f() " + "x".repeat(200), "SELECT 1", "SELECT 2"));
+
+        assertThat(Walker.statements(one)).isEqualTo("ALTER TABLE customers RENAME TO clients");
+        assertThat(Walker.statements(three)).hasSize(117 + 3 + " +2 more statements".length());
+        assertThat(Walker.statements(three))
+                .startsWith("CREATE FUNCTION f() xxx")
+                .endsWith("... +2 more statements");
+        assertThat(Walker.statements(unit(List.of()))).isEqualTo("no statement");
+        assertThat(Walker.statements(
+                        unit(List.of("LOCK TABLE ONLY t IN ACCESS EXCLUSIVE MODE", "DROP TRIGGER x ON t"))))
+                .isEqualTo("DROP TRIGGER x ON t +1 more statement");
+    }
+
+    @Test
+    void stepIds_firstThree_countsTheOthers() {
+        assertThat(Walker.stepIds(unit(List.of(), List.of("a/sync")))).isEqualTo("a/sync");
+        assertThat(Walker.stepIds(unit(List.of(), List.of("a/sync", "a/add-x", "a/add-y", "a/add-z", "a/add-w"))))
+                .isEqualTo("a/sync, a/add-x, a/add-y +2");
+        assertThat(Walker.stepIds(unit(List.of(), List.of()))).isEqualTo("(plan)");
+    }
+
+    private static ExecutionListener.Unit unit(List<String> statements) {
+        return unit(statements, List.of("raw-1/expand"));
+    }
+
+    private static ExecutionListener.Unit unit(List<String> statements, List<String> stepIds) {
+        return new ExecutionListener.Unit("p", "expand", stepIds, statements, true, "", LockMode.ACCESS_EXCLUSIVE);
     }
 
     @Test
     void mustRead_recordFromBeforeExpand_everyLaterReader() {
         Walker.Entry seed = written(Role.OLD, CompatibilityState.BEFORE_EXPAND);
 
-        assertThat(Walker.mustRead(CompatibilityState.BEFORE_EXPAND, Role.OLD, seed))
-                .isFalse();
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, seed)).isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, seed))
+        assertThat(mustRead(CompatibilityState.BEFORE_EXPAND, Role.OLD, seed)).isFalse();
+        assertThat(mustRead(CompatibilityState.EXPANDED, Role.OLD, seed)).isTrue();
+        assertThat(mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, seed))
                 .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, seed))
-                .isTrue();
+        assertThat(mustRead(CompatibilityState.CONTRACTED, Role.NEW, seed)).isTrue();
         // A probe of the new version reads it too: that it reads empty columns there is why it may not run yet.
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.NEW, seed)).isTrue();
+        assertThat(mustRead(CompatibilityState.EXPANDED, Role.NEW, seed)).isTrue();
     }
 
     @Test
     void mustRead_ownRecordOfThisState_readBackAlready() {
         Walker.Entry fromNew = written(Role.NEW, CompatibilityState.BACKFILLED_VERIFIED);
 
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, fromNew))
+        assertThat(mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.NEW, fromNew))
                 .isFalse();
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, fromNew))
+        assertThat(mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, fromNew))
                 .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, fromNew))
-                .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.ROLLED_BACK_FROM_BACKFILLED, Role.OLD, fromNew))
+        assertThat(mustRead(CompatibilityState.CONTRACTED, Role.NEW, fromNew)).isTrue();
+        assertThat(mustRead(CompatibilityState.ROLLED_BACK_FROM_BACKFILLED, Role.OLD, fromNew))
                 .isTrue();
     }
 
@@ -51,14 +101,11 @@ class WalkerTest {
     void mustRead_probeRecord_onlyInItsOwnState() {
         Walker.Entry early = probed(Role.NEW, CompatibilityState.EXPANDED);
 
-        assertThat(Walker.mustRead(CompatibilityState.EXPANDED, Role.OLD, early))
-                .isTrue();
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLING, Role.OLD, early))
+        assertThat(mustRead(CompatibilityState.EXPANDED, Role.OLD, early)).isTrue();
+        assertThat(mustRead(CompatibilityState.BACKFILLING, Role.OLD, early)).isFalse();
+        assertThat(mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, early))
                 .isFalse();
-        assertThat(Walker.mustRead(CompatibilityState.BACKFILLED_VERIFIED, Role.OLD, early))
-                .isFalse();
-        assertThat(Walker.mustRead(CompatibilityState.CONTRACTED, Role.NEW, early))
-                .isFalse();
+        assertThat(mustRead(CompatibilityState.CONTRACTED, Role.NEW, early)).isFalse();
     }
 
     @Test
