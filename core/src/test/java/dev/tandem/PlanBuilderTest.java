@@ -158,7 +158,8 @@ class PlanBuilderTest {
                 .build();
         Expand step = (Expand) plan.steps().get(0);
         assertThat(step.transactional()).isFalse();
-        assertThat(((RawChange) step.change()).statements().get(0).sql()).isEqualTo("CREATE INDEX CONCURRENTLY i ON t (c)");
+        assertThat(((RawChange) step.change()).statements().get(0).sql())
+                .isEqualTo("CREATE INDEX CONCURRENTLY i ON t (c)");
     }
 
     @Test

@@ -1,0 +1,157 @@
+package dev.tandem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.plan.AddConstraint;
+import dev.tandem.plan.AfterBackfill;
+import dev.tandem.plan.ColumnType;
+import dev.tandem.plan.Contract;
+import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.Enforcement;
+import dev.tandem.plan.Expand;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.RawChange;
+import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SqlExpression;
+import dev.tandem.plan.SqlStatement;
+import dev.tandem.plan.Step;
+import dev.tandem.plan.TableName;
+import dev.tandem.plan.ValidateConstraint;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How the constraint, index and raw operations compile to steps, and what the builder refuses. */
+class OperationCatalogueTest {
+
+    static final TableName ORDERS = TableName.of("orders");
+
+    static List<String> ids(MigrationPlan plan) {
+        return plan.steps().stream().map(s -> s.phase() + " " + s.id().value()).toList();
+    }
+
+    @Test
+    void check_fromExpand_addsInExpand_validatesAfterBackfill() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .addCheck(ORDERS, "total_ok", SqlExpression.trusted("total >= 0"), Enforcement.FROM_EXPAND)
+                .build();
+        assertThat(plan.steps()).hasSize(2);
+        assertThat(plan.steps().get(0)).isInstanceOf(Expand.class);
+        assertThat(((Expand) plan.steps().get(0)).change()).isInstanceOf(AddConstraint.class);
+        assertThat(plan.steps().get(1)).isInstanceOf(AfterBackfill.class);
+        assertThat(((AfterBackfill) plan.steps().get(1)).change()).isInstanceOf(ValidateConstraint.class);
+    }
+
+    @Test
+    void check_atContract_addsAndValidatesInContract() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .addCheck(ORDERS, "total_ok", SqlExpression.trusted("total >= 0"), Enforcement.AT_CONTRACT)
+                .build();
+        assertThat(plan.steps()).allMatch(s -> s instanceof Contract);
+        assertThat(ids(plan)).containsExactly("CONTRACT orders.total_ok/add", "CONTRACT orders.total_ok/validate");
+    }
+
+    @Test
+    void unique_buildsIndexConcurrently_thenAttachesIt() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .addUnique(ORDERS, "orders_ref_key", Enforcement.FROM_EXPAND, "ref")
+                .build();
+        assertThat(ids(plan))
+                .containsExactly("EXPAND orders.orders_ref_key/build-index", "EXPAND orders.orders_ref_key/add");
+        CreateIndex index = (CreateIndex) ((Expand) plan.steps().get(0)).change();
+        assertThat(index.unique()).isTrue();
+        assertThat(plan.steps().get(0).transactional()).isFalse();
+        assertThat(plan.steps().get(1).transactional()).isTrue();
+    }
+
+    @Test
+    void setNotNull_checkValidateThenSetAtContract() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .setNotNull(ORDERS, "status", Enforcement.FROM_EXPAND)
+                .build();
+        assertThat(ids(plan))
+                .containsExactly(
+                        "EXPAND orders.status/add-check",
+                        "BACKFILL orders.status/validate",
+                        "CONTRACT orders.status/set-not-null");
+        SetNotNull set = (SetNotNull) ((Contract) plan.steps().get(2)).change();
+        assertThat(set.check().value()).isEqualTo("status_not_null_tandem");
+    }
+
+    @Test
+    void stepsOfAPhase_followPlanOrder() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .dropConstraint(ORDERS, "b_check")
+                .rawSql(Phase.CONTRACT, SqlStatement.trusted("DROP VIEW v"), null, "gone")
+                .dropIndex(ORDERS, "a_idx")
+                .build();
+        assertThat(ids(plan))
+                .containsExactly(
+                        "CONTRACT orders.b_check/drop-constraint",
+                        "CONTRACT raw-1/contract",
+                        "CONTRACT orders.a_idx/drop-index");
+    }
+
+    @Test
+    void rawSql_severalStatements_oneStep_andAfterTheBackfill() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .rawSql(
+                        Phase.EXPAND,
+                        List.of(
+                                SqlStatement.trusted("ALTER TABLE a RENAME TO b"),
+                                SqlStatement.trusted("CREATE VIEW a AS SELECT * FROM b")),
+                        List.of(SqlStatement.trusted("DROP VIEW a"), SqlStatement.trusted("ALTER TABLE b RENAME TO a")),
+                        "one unit")
+                .rawSql(Phase.BACKFILL, SqlStatement.trusted("ALTER TABLE b VALIDATE CONSTRAINT c"), null, "late")
+                .build();
+        Step first = plan.steps().get(0);
+        assertThat(((RawChange) ((Expand) first).change()).statements()).hasSize(2);
+        assertThat(plan.steps().get(1)).isInstanceOf(AfterBackfill.class);
+        assertThat(plan.canonicalForm()).contains("raw-unit [").contains("after-backfill");
+    }
+
+    @Test
+    void rawSql_severalStatements_withAConcurrentOne_isRefused() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .rawSql(
+                                Phase.EXPAND,
+                                List.of(
+                                        SqlStatement.trusted("CREATE INDEX CONCURRENTLY i ON t (c)"),
+                                        SqlStatement.trusted("ANALYZE t")),
+                                List.of(),
+                                "r")
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("cannot run in a transaction");
+    }
+
+    @Test
+    void badOperations_allReportedAtOnce() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .addColumn(ORDERS, Column.named("c", ColumnType.TEXT).notNull())
+                        .createIndex(Index.on(ORDERS).columns("a"))
+                        .createIndex(Index.on(ORDERS).named("no_keys"))
+                        .addCheck(ORDERS, "dup", SqlExpression.trusted("true"), Enforcement.FROM_EXPAND)
+                        .addCheck(ORDERS, "dup", SqlExpression.trusted("false"), Enforcement.FROM_EXPAND)
+                        .createIndex(Index.on(ORDERS).named("twice_idx").columns("a"))
+                        .dropIndex(ORDERS, "twice_idx")
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("without a default")
+                .hasMessageContaining("has no name")
+                .hasMessageContaining("has no key")
+                .hasMessageContaining("constraint \"dup\"")
+                .hasMessageContaining("which this plan creates");
+    }
+
+    @Test
+    void longNames_areShortenedWithAHash() {
+        String column = "c".repeat(60);
+        MigrationPlan plan = MigrationPlan.named("p")
+                .setNotNull(ORDERS, column, Enforcement.FROM_EXPAND)
+                .build();
+        SetNotNull set = (SetNotNull) ((Contract) plan.steps().get(2)).change();
+        assertThat(set.check().byteLength()).isLessThanOrEqualTo(63);
+        assertThat(set.check().value()).startsWith("ccc");
+    }
+}
