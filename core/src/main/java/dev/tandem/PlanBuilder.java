@@ -12,22 +12,29 @@ import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropTable;
+import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
+import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
+import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.plan.ValidateConstraint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +72,11 @@ public final class PlanBuilder {
                     DropIndexOp,
                     AddConstraintOp,
                     SetNotNullOp,
-                    DropConstraintOp {
+                    DropConstraintOp,
+                    CreateTableOp,
+                    DropTableOp,
+                    RenameTableOp,
+                    ChangeTypeOp {
         void compile(Compilation c);
     }
 
@@ -261,6 +272,135 @@ public final class PlanBuilder {
         }
     }
 
+    private record CreateTableOp(Table spec) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            TableName table = spec.name();
+            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "create-table");
+            String where = name + "/create-table";
+            List<Identifier> names = new ArrayList<>();
+            List<CreateTable.ColumnDefinition> columns = new ArrayList<>();
+            for (Column col : spec.columns()) {
+                names.add(col.name());
+                columns.add(new CreateTable.ColumnDefinition(
+                        col.name(), col.type(), col.defaultValue().orElse(null), col.isNotNull()));
+            }
+            List<CreateTable.NamedConstraint> constraints = new ArrayList<>(spec.constraints());
+            for (ForeignKey fk : spec.foreignKeys()) {
+                TableName from = fk.table().orElse(table);
+                TableName referenced = fk.referencedTable().orElse(null);
+                if (!from.equals(table) || referenced == null) {
+                    c.violations.add(new Violation(
+                            where,
+                            "foreign key " + fk.name().quoted() + " of new table " + table.quoted() + " must be from("
+                                    + table + ", ...) and have references(table, columns...)"));
+                    continue;
+                }
+                try {
+                    constraints.add(new CreateTable.NamedConstraint(
+                            fk.name(),
+                            new ConstraintDefinition.ForeignKey(
+                                    fk.columns(),
+                                    referenced,
+                                    fk.referencedColumns(),
+                                    fk.deleteAction(),
+                                    fk.updateAction())));
+                } catch (IllegalArgumentException e) {
+                    c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                }
+            }
+            for (CreateTable.NamedConstraint k : constraints) {
+                names.add(k.name());
+                c.claimConstraint(table, k.name(), name);
+            }
+            checkNames(c.violations, where, table, names);
+            c.claimTable(table, where);
+            CreateTable change;
+            try {
+                change = new CreateTable(table, columns, spec.primaryKeyColumns(), constraints);
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                return;
+            }
+            c.expands.add(new Expand(StepId.of(where), change));
+            for (CreateTable.NamedConstraint k : constraints) {
+                if (k.definition() instanceof ConstraintDefinition.ForeignKey) {
+                    // added NOT VALID with the table; validated once the backfills ran
+                    c.afterBackfill.add(new AfterBackfill(
+                            StepId.of(name + "/validate-" + sanitize(k.name().value())),
+                            new ValidateConstraint(table, k.name())));
+                }
+            }
+        }
+    }
+
+    private record DropTableOp(TableName table) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "drop-table");
+            String where = name + "/drop-table";
+            checkNames(c.violations, where, table, List.of());
+            c.claimTable(table, where);
+            c.movedTables.putIfAbsent(table.toString(), where);
+            c.contracts.add(new Contract(StepId.of(where), new DropTable(table)));
+        }
+    }
+
+    private record RenameTableOp(TableName table, Identifier newName) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "rename", "drop-view");
+            String where = name + "/rename";
+            checkNames(c.violations, where, table, List.of(newName));
+            if (newName.equals(table.name())) {
+                c.violations.add(new Violation(where, "renames " + table.quoted() + " to its own name"));
+                return;
+            }
+            RenameTable rename = new RenameTable(table, newName);
+            c.claimTable(table, where);
+            c.claimTable(rename.renamed(), where);
+            c.movedTables.putIfAbsent(table.toString(), where);
+            c.movedTables.putIfAbsent(rename.renamed().toString(), where);
+            c.expands.add(new Expand(StepId.of(where), rename));
+            c.contracts.add(new Contract(StepId.of(name + "/drop-view"), new DropView(table)));
+        }
+    }
+
+    private record ChangeTypeOp(TableName table, Identifier column, ColumnType type, SqlExpression using)
+            implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(
+                    defaultName(table, column) + "-type",
+                    c.usedIds,
+                    "add-shadow",
+                    "sync",
+                    "backfill",
+                    "prepare-swap",
+                    "swap");
+            Identifier shadow = fitted(column.value() + "__tandem");
+            checkNames(c.violations, name, table, List.of(column));
+            claim(c.violations, c.addedColumns, table, shadow, name, "added");
+            claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
+            claim(c.violations, c.syncedColumns, table, shadow, name, "kept in sync");
+            c.expands.add(new Expand(stepId(name, "add-shadow"), new AddColumn(table, shadow, type)));
+            // one way: both versions keep writing the column under its name; the shadow follows until contract
+            DualWrite rule = new DualWrite(
+                    stepId(name, "sync"),
+                    table,
+                    List.of(column),
+                    List.of(new ColumnMapping(shadow, using)),
+                    List.of(),
+                    null,
+                    UnmappedPolicy.RECORD);
+            c.syncs.add(rule);
+            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
+            c.afterBackfill.add(
+                    new AfterBackfill(stepId(name, "prepare-swap"), new PrepareSwap(table, column, shadow)));
+            c.contracts.add(new Contract(stepId(name, "swap"), new SwapColumn(table, column, shadow)));
+        }
+    }
+
     /** What compiling the operations collects: the steps of each phase in plan order, claims, and violations. */
     private static final class Compilation {
         final List<Violation> violations = new ArrayList<>();
@@ -275,6 +415,7 @@ public final class PlanBuilder {
         final Map<String, String> notNullColumns = new HashMap<>();
         final Map<String, String> constraints = new HashMap<>(); // "table\0constraint" -> operation name
         final Map<String, String> createdIndexes = new HashMap<>(); // "schema\0index" -> operation name
+        final Map<String, String> wholeTables = new HashMap<>(); // tables created, dropped or renamed -> step
         int rawCount;
 
         void add(Phase phase, StepId id, SchemaChange change) {
@@ -292,6 +433,40 @@ public final class PlanBuilder {
                         owner,
                         "constraint " + name.quoted() + " on " + table.quoted() + " is already added by '" + previous
                                 + "'; constraint names are unique per table"));
+            }
+        }
+
+        final Map<String, String> movedTables = new HashMap<>(); // tables renamed or dropped -> step
+
+        /** A table the plan renames or drops takes no other operation: which name would it mean? */
+        void checkRenamedAndDroppedTables() {
+            List<Step> all = new ArrayList<>(expands);
+            all.addAll(syncs);
+            all.addAll(afterBackfill);
+            all.addAll(contracts);
+            for (Step step : all) {
+                TableName t = tableOf(step);
+                if (t == null) {
+                    continue;
+                }
+                String owner = movedTables.get(t.toString());
+                if (owner != null && !step.id().value().startsWith(owner.substring(0, owner.lastIndexOf('/') + 1))) {
+                    violations.add(new Violation(
+                            step.id().value(),
+                            "works on " + t.quoted() + ", which '" + owner + "' renames or drops; put it in a plan of"
+                                    + " its own, before or after"));
+                }
+            }
+        }
+
+        /** A table that is created, dropped or renamed takes no other operation in the same plan. */
+        void claimTable(TableName table, String owner) {
+            String previous = wholeTables.putIfAbsent(table.toString(), owner);
+            if (previous != null && !previous.equals(owner)) {
+                violations.add(new Violation(
+                        owner,
+                        "table " + table.quoted() + " is already created, dropped or renamed by '" + previous
+                                + "'; one such operation per table and plan"));
             }
         }
 
@@ -571,6 +746,92 @@ public final class PlanBuilder {
     }
 
     /**
+     * {@return a builder that also changes a column's type, keeping its name; {@code column::type} converts}
+     *
+     * @param table the table
+     * @param column the column
+     * @param type the new type
+     * @see #changeType(TableName, String, ColumnType, SqlExpression)
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder changeType(TableName table, String column, ColumnType type) {
+        Identifier id = Identifier.of(requireNonNull(column, "column"));
+        return changeType(table, column, type, SqlExpression.trusted(id.quoted() + "::" + type.sql()));
+    }
+
+    /**
+     * {@return a builder that also changes a column's type, keeping its name}
+     *
+     * <p>Both application versions use the column under its name throughout, with the old type until contract. Expand
+     * adds a shadow column of the new type, which a trigger keeps equal to {@code using} (an expression over the
+     * column) on every write; the backfill fills it for existing rows and verify checks it; after the backfill its copies
+     * of the column's indexes are built concurrently and its {@code NOT NULL} is checked without a long lock. Contract
+     * swaps it in, in one short transaction: the foreign keys that reference the column are dropped, the old column
+     * is dropped, the shadow takes its name, default, sequence, {@code NOT NULL}, indexes, primary key and unique
+     * constraints; checks and foreign keys come back {@code NOT VALID} and are validated while reads and writes go on.
+     * Values {@code using} cannot convert are recorded, and contract waits until they are fixed. The column moves to
+     * the end of the table's column list. Expand refuses what it cannot carry over (an identity or generated column,
+     * multi-column, partial or expression indexes on the column, views that use it). Rollback drops the shadow column.
+     *
+     * @param table the table
+     * @param column the column
+     * @param type the new type
+     * @param using the new value, computed from the column, for example {@code address::jsonb}
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder changeType(TableName table, String column, ColumnType type, SqlExpression using) {
+        return with(new ChangeTypeOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(column, "column")),
+                requireNonNull(type, "type"),
+                requireNonNull(using, "using")));
+    }
+
+    /**
+     * {@return a builder that also creates a table in expand}
+     *
+     * <p>One transaction creates the table with its columns, primary key, unique and check constraints, and adds its
+     * foreign keys {@code NOT VALID} (SHARE ROW EXCLUSIVE on each referenced table for a moment); the backfill phase
+     * validates them. Rollback drops the table, and whatever either version wrote to it.
+     *
+     * @param table the table
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder createTable(Table table) {
+        return with(new CreateTableOp(requireNonNull(table, "table")));
+    }
+
+    /**
+     * {@return a builder that also drops a table in contract, once no application version uses it}
+     *
+     * <p>Contract refuses, and changes nothing, while views or foreign keys of other tables depend on it.
+     *
+     * @param table the table
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder dropTable(TableName table) {
+        return with(new DropTableOp(requireNonNull(table, "table")));
+    }
+
+    /**
+     * {@return a builder that also renames a table, keeping the old name working until contract}
+     *
+     * <p>Expand renames the table and creates an automatically updatable view under the old name in one transaction,
+     * with the table's grants, so the old version reads and writes through the view (inserts get the table's defaults;
+     * {@code RETURNING} and {@code ON CONFLICT} work) and the new version uses the new name. A view cannot take
+     * {@code COPY ... FROM}: an old version that loads data with {@code COPY} needs the table. Contract drops the view.
+     * Rollback drops the view and renames the table back, in one transaction.
+     *
+     * @param table the table
+     * @param newName its new name, in the same schema
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder renameTable(TableName table, String newName) {
+        return with(
+                new RenameTableOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(newName, "newName"))));
+    }
+
+    /**
      * {@return a builder that also runs a raw SQL statement in {@code phase}}
      *
      * <p>Tandem cannot check raw SQL, so it is accepted only with a reason, which stays in the plan. Explaining the plan
@@ -634,6 +895,7 @@ public final class PlanBuilder {
         for (Op op : ops) {
             op.compile(c);
         }
+        c.checkRenamedAndDroppedTables();
         if (!c.violations.isEmpty()) {
             throw new PlanValidationException(ErrorCode.PLAN_INVALID, id, c.violations);
         }
@@ -790,6 +1052,94 @@ public final class PlanBuilder {
     private static String key(TableName table, Identifier column) {
         return table + "\0" + column.value();
     }
+
+    /** {@return the table a step works on, or null (raw SQL)} */
+    static @Nullable TableName tableOf(Step step) {
+        if (step instanceof DualWrite d) {
+            return d.table();
+        }
+        SchemaChange change = step instanceof Expand e
+                ? e.change()
+                : step instanceof AfterBackfill a ? a.change() : step instanceof Contract k ? k.change() : null;
+        return change == null ? null : change.accept(TABLE_OF).orElse(null);
+    }
+
+    private static final SchemaChange.Visitor<java.util.Optional<TableName>> TABLE_OF = new SchemaChange.Visitor<>() {
+        @Override
+        public java.util.Optional<TableName> visitAddColumn(AddColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropColumn(DropColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitCreateIndex(CreateIndex c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropIndex(DropIndex c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitAddConstraint(AddConstraint c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitValidateConstraint(ValidateConstraint c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitSetNotNull(SetNotNull c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropConstraint(DropConstraint c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitCreateTable(CreateTable c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropTable(DropTable c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitRenameTable(RenameTable c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropView(DropView c) {
+            return java.util.Optional.of(c.view());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitPrepareSwap(PrepareSwap c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitSwapColumn(SwapColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitRaw(RawChange c) {
+            return java.util.Optional.empty();
+        }
+    };
 
     private static String key(String schema, Identifier name) {
         return schema + "\0" + name.value();

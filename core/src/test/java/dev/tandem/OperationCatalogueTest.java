@@ -154,4 +154,53 @@ class OperationCatalogueTest {
         assertThat(set.check().byteLength()).isLessThanOrEqualTo(63);
         assertThat(set.check().value()).startsWith("ccc");
     }
+
+    @Test
+    void renameTable_expandRenames_contractDropsTheView() {
+        MigrationPlan plan =
+                MigrationPlan.named("p").renameTable(ORDERS, "purchases").build();
+        assertThat(ids(plan)).containsExactly("EXPAND orders/rename", "CONTRACT orders/drop-view");
+    }
+
+    @Test
+    void createTable_foreignKeysValidatedAfterTheBackfill() {
+        TableName addresses = TableName.of("addresses");
+        MigrationPlan plan = MigrationPlan.named("p")
+                .createTable(Table.named(addresses)
+                        .column(Column.named("id", ColumnType.BIGINT).notNull())
+                        .column(Column.named("order_id", ColumnType.BIGINT))
+                        .primaryKey("id")
+                        .foreignKey(ForeignKey.named("addresses_order_fk")
+                                .from(addresses, "order_id")
+                                .references(ORDERS, "id")))
+                .build();
+        assertThat(ids(plan))
+                .containsExactly("EXPAND addresses/create-table", "BACKFILL addresses/validate-addresses_order_fk");
+    }
+
+    @Test
+    void createTable_badShapes_areReported() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .createTable(Table.named(ORDERS).primaryKey("id"))
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("at least one column");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .createTable(Table.named(ORDERS)
+                                .column(Column.named("id", ColumnType.BIGINT))
+                                .primaryKey("missing"))
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("primary key column \"missing\"");
+    }
+
+    @Test
+    void droppedTable_takesNoOtherOperation() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .dropTable(ORDERS)
+                        .dropTable(ORDERS)
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("one such operation per table");
+    }
 }

@@ -8,19 +8,25 @@ import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropTable;
+import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepVisitor;
+import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
 import dev.tandem.plan.ValidateConstraint;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +119,50 @@ public final class Canonical {
         @Override
         public String visitDropConstraint(DropConstraint c) {
             return "drop-constraint " + table(c.table()) + ' ' + quote(c.name().value());
+        }
+
+        @Override
+        public String visitCreateTable(CreateTable c) {
+            return "create-table " + table(c.table()) + " columns "
+                    + c.columns().stream()
+                            .map(col -> quote(col.name().value()) + ' '
+                                    + quote(col.type().sql()) + " default " + expression(col.defaultValue())
+                                    + (col.notNull() ? " not-null" : ""))
+                            .collect(Collectors.joining(",", "(", ")"))
+                    + " primary-key " + columns(c.primaryKey()) + " constraints "
+                    + c.constraints().stream()
+                            .map(k -> quote(k.name().value())
+                                    + ' '
+                                    + k.definition().accept(CONSTRAINT))
+                            .collect(Collectors.joining(",", "(", ")"));
+        }
+
+        @Override
+        public String visitDropTable(DropTable c) {
+            return "drop-table " + table(c.table());
+        }
+
+        @Override
+        public String visitRenameTable(RenameTable c) {
+            return "rename-table " + table(c.table()) + " to "
+                    + quote(c.newName().value());
+        }
+
+        @Override
+        public String visitDropView(DropView c) {
+            return "drop-view " + table(c.view());
+        }
+
+        @Override
+        public String visitPrepareSwap(PrepareSwap c) {
+            return "prepare-swap " + table(c.table()) + ' ' + quote(c.column().value()) + " shadow "
+                    + quote(c.shadow().value());
+        }
+
+        @Override
+        public String visitSwapColumn(SwapColumn c) {
+            return "swap-column " + table(c.table()) + ' ' + quote(c.column().value()) + " shadow "
+                    + quote(c.shadow().value());
         }
 
         @Override

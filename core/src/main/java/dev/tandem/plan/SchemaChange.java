@@ -15,6 +15,12 @@ public sealed interface SchemaChange
                 ValidateConstraint,
                 SetNotNull,
                 DropConstraint,
+                CreateTable,
+                DropTable,
+                RenameTable,
+                DropView,
+                PrepareSwap,
+                SwapColumn,
                 RawChange {
 
     /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
@@ -57,6 +63,36 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitDropConstraint(DropConstraint change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitCreateTable(CreateTable change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropTable(DropTable change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitRenameTable(RenameTable change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropView(DropView change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitPrepareSwap(PrepareSwap change) {
+                return false; // builds indexes concurrently
+            }
+
+            @Override
+            public Boolean visitSwapColumn(SwapColumn change) {
                 return true;
             }
 
@@ -136,6 +172,48 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitDropConstraint(DropConstraint change);
+
+        /**
+         * {@return the result for a created table}
+         *
+         * @param change the change
+         */
+        R visitCreateTable(CreateTable change);
+
+        /**
+         * {@return the result for a dropped table}
+         *
+         * @param change the change
+         */
+        R visitDropTable(DropTable change);
+
+        /**
+         * {@return the result for a renamed table}
+         *
+         * @param change the change
+         */
+        R visitRenameTable(RenameTable change);
+
+        /**
+         * {@return the result for a dropped compatibility view}
+         *
+         * @param change the change
+         */
+        R visitDropView(DropView change);
+
+        /**
+         * {@return the result for the preparation of a type change's swap}
+         *
+         * @param change the change
+         */
+        R visitPrepareSwap(PrepareSwap change);
+
+        /**
+         * {@return the result for a type change's swap}
+         *
+         * @param change the change
+         */
+        R visitSwapColumn(SwapColumn change);
 
         /**
          * {@return the result for a raw-SQL change}

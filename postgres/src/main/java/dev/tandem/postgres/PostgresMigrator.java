@@ -237,7 +237,13 @@ public final class PostgresMigrator {
             }
             // changes that need the filled rows, such as VALIDATE CONSTRAINT, while the old version still runs
             Set<String> settled = store.doneSteps(c, plan.id(), "backfill");
-            runUnits(c, store, plan, renderer.afterBackfillUnits(plan), settled, settled);
+            runUnits(
+                    c,
+                    store,
+                    plan,
+                    renderer.afterBackfillUnits(plan, contractFacts(c, renderer, plan)),
+                    settled,
+                    settled);
             store.setState(c, plan.id(), PlanState.BACKFILLED);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             BackfillReport report =

@@ -10,6 +10,7 @@ import dev.tandem.MigrationPlan;
 import dev.tandem.PlanBuilder;
 import dev.tandem.PlanValidationException;
 import dev.tandem.StepExecutionException;
+import dev.tandem.Table;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Phase;
@@ -222,6 +223,109 @@ class OperationsIT {
                         ds -> assertThat(Db.count(ds, "SELECT count(*) FROM purchases"))
                                 .isPositive()),
                 new Case(
+                        "rename table",
+                        p -> p.renameTable(ORDERS, "purchases"),
+                        List.of(
+                                OLD_INSERT,
+                                OLD_UPDATE,
+                                OLD_READ,
+                                "INSERT INTO orders (id, customer_id, total, status) VALUES (7, 1, 3, 'open')"
+                                        + " ON CONFLICT (id) DO UPDATE SET total = EXCLUDED.total RETURNING id",
+                                "DELETE FROM orders WHERE id = 600"),
+                        List.of(
+                                "INSERT INTO purchases (customer_id, total, status) VALUES (1, 2, 'open') RETURNING id"),
+                        List.of(
+                                "ALTER TABLE \"public\".\"orders\" RENAME TO \"purchases\"",
+                                "security_invoker",
+                                "DROP VIEW IF EXISTS \"public\".\"orders\""),
+                        ds -> {
+                            assertThat(Db.count(ds, "SELECT count(*) FROM pg_class WHERE relname = 'orders'"))
+                                    .isZero();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM purchases"))
+                                    .isGreaterThan(500);
+                        }),
+                new Case(
+                        "create table with keys, a check and a foreign key",
+                        p -> p.createTable(Table.named(TableName.of("addresses"))
+                                .column(Column.named("id", ColumnType.of("bigserial")))
+                                .column(Column.named("customer_id", ColumnType.INTEGER)
+                                        .notNull())
+                                .column(Column.named("line", ColumnType.TEXT)
+                                        .withDefault(SqlExpression.trusted("''"))
+                                        .notNull())
+                                .primaryKey("id")
+                                .unique("addresses_customer_line_key", "customer_id", "line")
+                                .check("addresses_line_short", SqlExpression.trusted("length(line) < 500"))
+                                .foreignKey(ForeignKey.named("addresses_customer_fk")
+                                        .from(TableName.of("addresses"), "customer_id")
+                                        .references(CUSTOMERS, "id"))),
+                        oldOrders,
+                        List.of("INSERT INTO addresses (customer_id, line) VALUES (1, 'l ' || gen_random_uuid())"),
+                        List.of(
+                                "CREATE TABLE \"public\".\"addresses\"",
+                                "VALIDATE CONSTRAINT \"addresses_customer_fk\""),
+                        ds -> assertThat(validated(ds, "addresses_customer_fk")).isTrue()),
+                new Case(
+                        "drop table",
+                        p -> p.dropTable(ORDERS),
+                        oldOrders,
+                        List.of("SELECT count(*) FROM customers"),
+                        List.of("DROP TABLE IF EXISTS \"public\".\"orders\""),
+                        ds -> assertThat(Db.count(ds, "SELECT count(*) FROM pg_class WHERE relname = 'orders'"))
+                                .isZero()),
+                new Case(
+                        "int to bigint on a primary key referenced by a foreign key, keeping the name id",
+                        p -> p.changeType(CUSTOMERS, "id", ColumnType.BIGINT),
+                        List.of(
+                                OLD_CUSTOMER,
+                                OLD_INSERT,
+                                "SELECT id, name FROM customers WHERE id = 5",
+                                "UPDATE customers SET name = name || '' WHERE id = 6"),
+                        List.of(OLD_CUSTOMER, "SELECT id FROM customers WHERE id = 5", OLD_INSERT),
+                        List.of(
+                                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"tandem_swap_",
+                                "PRIMARY KEY USING INDEX",
+                                "REFERENCES public.customers(id)",
+                                "VALIDATE CONSTRAINT \"orders_customer_ref\""),
+                        ds -> {
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                                                    + " WHERE attrelid = 'customers'::regclass AND attname = 'id'"))
+                                    .containsExactly("bigint");
+                            assertThat(Db.count(
+                                            ds,
+                                            "SELECT count(*) FROM pg_constraint WHERE conname = 'customers_pkey'"
+                                                    + " AND contype = 'p'"))
+                                    .isEqualTo(1);
+                            assertThat(validated(ds, "orders_customer_ref")).isTrue();
+                            assertThat(Db.strings(ds, "SELECT pg_get_serial_sequence('customers', 'id')"))
+                                    .containsExactly("public.customers_id_seq");
+                            assertThat(notNull(ds, "customers", "id")).isTrue();
+                            Db.exec(ds, OLD_CUSTOMER);
+                            assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE id IS NULL"))
+                                    .isZero();
+                        }),
+                new Case(
+                        "text to jsonb, keeping the name",
+                        p -> p.changeType(ORDERS, "payload", ColumnType.JSONB, SqlExpression.trusted("payload::jsonb")),
+                        List.of(OLD_READ, "UPDATE orders SET payload = '{\"n\": 1}' WHERE id = 7", OLD_INSERT),
+                        List.of(
+                                "UPDATE orders SET payload = '{\"n\": 2}' WHERE id = 8",
+                                "SELECT payload FROM orders WHERE id = 8"),
+                        List.of(
+                                "ADD COLUMN \"payload__tandem\" jsonb",
+                                "RENAME COLUMN \"payload__tandem\" TO \"payload\""),
+                        ds -> {
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                                                    + " WHERE attrelid = 'orders'::regclass AND attname = 'payload'"))
+                                    .containsExactly("jsonb");
+                            assertThat(Db.strings(ds, "SELECT payload->>'n' FROM orders WHERE id = 9"))
+                                    .containsExactly("9");
+                        }),
+                new Case(
                         "raw VALIDATE after the backfill",
                         p -> p.rawSql(
                                         Phase.EXPAND,
@@ -251,12 +355,15 @@ class OperationsIT {
         Db.exec(
                 ds,
                 "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id integer, total numeric(10, 2),"
-                        + " status text, note text, CONSTRAINT orders_note_short CHECK (length(note) < 100))");
+                        + " status text, note text, payload text, CONSTRAINT orders_note_short CHECK (length(note) < 100),"
+                        + " CONSTRAINT orders_customer_ref FOREIGN KEY (customer_id) REFERENCES customers (id))");
         Db.exec(
                 ds,
-                "INSERT INTO orders (customer_id, total, status) SELECT (g % 300) + 1, g,"
-                        + " CASE WHEN g % 3 = 0 THEN 'open' ELSE 'done' END FROM generate_series(1, 600) g");
+                "INSERT INTO orders (customer_id, total, status, payload) SELECT (g % 300) + 1, g,"
+                        + " CASE WHEN g % 3 = 0 THEN 'open' ELSE 'done' END, '{\"n\": ' || g || '}'"
+                        + " FROM generate_series(1, 600) g");
         Db.exec(ds, "CREATE INDEX orders_note_idx ON orders (note)");
+        Db.exec(ds, "GRANT SELECT, INSERT ON orders TO PUBLIC"); // a rename's view carries the grants
         Db.exec(ds, "ANALYZE orders");
     }
 
@@ -428,6 +535,91 @@ class OperationsIT {
                 .hasMessageContaining("index \"orders_nope_idx\" does not exist");
         assertThat(schema(ds)).isEqualTo(before);
         assertThat(Db.schemaExists(ds, "tandem")).isFalse();
+    }
+
+    @Test
+    void renameTable_theOldNameTakesNoCopy_andTheViewHasTheTablesGrants() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan =
+                MigrationPlan.named("rename").renameTable(ORDERS, "purchases").build();
+        migrator.expand(plan);
+        assertThat(Db.strings(ds, "SELECT relacl::text FROM pg_class WHERE relname = 'orders'")
+                        .get(0))
+                .contains("=ar/");
+        try (Connection c = ds.getConnection()) {
+            org.postgresql.copy.CopyManager copy =
+                    c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            assertThatThrownBy(() -> copy.copyIn(
+                            "COPY orders (customer_id, total, status) FROM STDIN",
+                            new java.io.StringReader("1\t2\topen\n")))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("view");
+        }
+        assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("rename-again")
+                        .renameTable(CUSTOMERS, "purchases")
+                        .build()))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("already exists");
+        migrator.rollback(plan);
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_views WHERE viewname = 'orders'"))
+                .isZero();
+    }
+
+    @Test
+    void dropTable_withDependents_isRefusedUpFront() throws Exception {
+        Db.exec(ds, "CREATE VIEW open_orders AS SELECT * FROM orders WHERE status = 'open'");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan =
+                MigrationPlan.named("drop-orders").dropTable(ORDERS).build();
+        assertThatThrownBy(() -> migrator.expand(plan))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("view public.open_orders");
+    }
+
+    @Test
+    void renamedOrDroppedTable_takesNoOtherOperation() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .renameTable(ORDERS, "purchases")
+                        .addColumn(ORDERS, "x", ColumnType.TEXT)
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("renames or drops");
+    }
+
+    @Test
+    void changeType_whatTheSwapCannotCarry_isRefusedUpFront() throws Exception {
+        Db.exec(ds, "CREATE INDEX orders_status_note_idx ON orders (status, note)");
+        Db.exec(ds, "CREATE VIEW open_notes AS SELECT id, note FROM orders WHERE status = 'open'");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("bad-type")
+                .changeType(ORDERS, "note", ColumnType.JSONB, SqlExpression.trusted("to_jsonb(note)"))
+                .build();
+        assertThatThrownBy(() -> migrator.expand(plan))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("orders_status_note_idx")
+                .hasMessageContaining("view public.open_notes")
+                .hasMessageContaining("check \"orders_note_short\"");
+        assertThat(Db.schemaExists(ds, "tandem")).isFalse();
+    }
+
+    @Test
+    void changeType_unconvertibleValues_areRecorded_andContractWaits() throws Exception {
+        Db.exec(ds, "UPDATE orders SET payload = 'not json' WHERE id = 3");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("json")
+                .changeType(ORDERS, "payload", ColumnType.JSONB, SqlExpression.trusted("payload::jsonb"))
+                .build();
+        migrator.runTo(plan, PlanState.BACKFILLED);
+        assertThatThrownBy(() -> migrator.contract(plan)).isInstanceOf(dev.tandem.PlanStateException.class);
+        assertThat(Db.strings(
+                        ds,
+                        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                                + " WHERE attrelid = 'orders'::regclass AND attname = 'payload'"))
+                .containsExactly("text");
+        Db.exec(ds, "UPDATE orders SET payload = '{}' WHERE id = 3");
+        migrator.contract(plan);
+        assertThat(Db.strings(ds, "SELECT payload::text FROM orders WHERE id = 3"))
+                .containsExactly("{}");
     }
 
     @Test

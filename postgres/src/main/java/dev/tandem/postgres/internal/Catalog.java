@@ -102,7 +102,8 @@ public final class Catalog {
                 }
             }
         }
-        return Optional.of(new Table(new TableFacts(table, key, columns, owner, indexes(c, oid)), full));
+        return Optional.of(
+                new Table(new TableFacts(table, key, columns, owner, indexes(c, oid), constraints(c, oid)), full));
     }
 
     private static List<IndexFacts> indexes(Connection c, long table) throws SQLException {
@@ -150,6 +151,47 @@ public final class Catalog {
                             String.valueOf(rs.getString(9) == null ? "" : rs.getString(9))));
                 }
             }
+        }
+        return out;
+    }
+
+    /** The table's checks and foreign keys, and the foreign keys of other tables that reference it. */
+    private static List<ConstraintFacts> constraints(Connection c, long table) throws SQLException {
+        List<ConstraintFacts> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT con.conname, con.contype = 'f', n.nspname, r.relname,"
+                + " pg_catalog.pg_get_constraintdef(con.oid),"
+                + " ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)"
+                + "   JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum"
+                + "   ORDER BY k.ord)::text[],"
+                + " CASE WHEN con.confrelid = ? THEN ARRAY(SELECT a.attname FROM pg_catalog.unnest(con.confkey)"
+                + "   WITH ORDINALITY AS k(attnum, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid"
+                + "   AND a.attnum = k.attnum ORDER BY k.ord)::text[] ELSE '{}'::text[] END"
+                + " FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class r ON r.oid = con.conrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace"
+                + " WHERE (con.conrelid = ? AND con.contype IN ('c', 'f')) OR (con.confrelid = ? AND con.contype = 'f')"
+                + " ORDER BY con.conname")) {
+            ps.setLong(1, table);
+            ps.setLong(2, table);
+            ps.setLong(3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ConstraintFacts(
+                            Identifier.of(rs.getString(1)),
+                            rs.getBoolean(2),
+                            TableName.of(rs.getString(3), rs.getString(4)),
+                            rs.getString(5),
+                            identifiers(rs.getArray(6)),
+                            identifiers(rs.getArray(7))));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Identifier> identifiers(java.sql.Array array) throws SQLException {
+        List<Identifier> out = new ArrayList<>();
+        for (Object o : (Object[]) array.getArray()) {
+            out.add(Identifier.of(String.valueOf(o)));
         }
         return out;
     }

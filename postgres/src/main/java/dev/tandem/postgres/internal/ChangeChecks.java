@@ -8,17 +8,23 @@ import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropTable;
+import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.Step;
+import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
 import dev.tandem.plan.ValidateConstraint;
 import java.sql.Connection;
@@ -74,15 +80,30 @@ final class ChangeChecks {
     /** {@return the tables the plan's changes name besides those of its columns and rules: referenced tables} */
     static Set<TableName> referencedTables(MigrationPlan plan, PostgresRenderer renderer) {
         Set<TableName> out = new java.util.LinkedHashSet<>();
+        Set<TableName> created = new java.util.HashSet<>();
         for (Step s : plan.steps()) {
             SchemaChange change = changeOf(s);
-            if (change != null) {
-                tableOf(change).ifPresent(t -> out.add(renderer.qualify(t)));
-                if (change instanceof AddConstraint a && a.definition() instanceof ConstraintDefinition.ForeignKey fk) {
-                    out.add(renderer.qualify(fk.referencedTable()));
+            if (change == null) {
+                continue;
+            }
+            if (change instanceof CreateTable ct) {
+                created.add(renderer.qualify(ct.table()));
+                for (CreateTable.NamedConstraint k : ct.constraints()) {
+                    if (k.definition() instanceof ConstraintDefinition.ForeignKey fk) {
+                        out.add(renderer.qualify(fk.referencedTable()));
+                    }
                 }
+            } else if (!(change instanceof RenameTable)
+                    && !(change instanceof DropView)
+                    && !(change instanceof DropTable)) {
+                // a renamed or dropped table is checked on its own: later its name is a view, or nothing
+                tableOf(change).ifPresent(t -> out.add(renderer.qualify(t)));
+            }
+            if (change instanceof AddConstraint a && a.definition() instanceof ConstraintDefinition.ForeignKey fk) {
+                out.add(renderer.qualify(fk.referencedTable()));
             }
         }
+        out.removeAll(created);
         return out;
     }
 
@@ -143,6 +164,36 @@ final class ChangeChecks {
             }
 
             @Override
+            public java.util.Optional<TableName> visitCreateTable(CreateTable c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropTable(DropTable c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitRenameTable(RenameTable c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropView(DropView c) {
+                return java.util.Optional.of(c.view());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitPrepareSwap(PrepareSwap c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitSwapColumn(SwapColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
             public java.util.Optional<TableName> visitRaw(RawChange c) {
                 return java.util.Optional.empty();
             }
@@ -192,6 +243,36 @@ final class ChangeChecks {
             return;
         }
         TableName t = renderer.qualify(raw);
+        if (change instanceof CreateTable ct) {
+            checkCreateTable(c, where, t, ct);
+            return;
+        }
+        if (change instanceof RenameTable rt) {
+            if (!tableExists(c, t)) {
+                violations.add(new Violation(where, "table " + t.quoted() + " does not exist"));
+            }
+            TableName target = renderer.qualify(rt.renamed());
+            if (relationExists(c, target)) {
+                violations.add(
+                        new Violation(where, "a relation " + target.quoted() + " already exists; choose another name"));
+            }
+            return;
+        }
+        if (change instanceof DropTable) {
+            if (!tableExists(c, t)) {
+                violations.add(new Violation(where, "table " + t.quoted() + " does not exist"));
+            }
+            for (String d : dependentsOfTable(c, t)) {
+                violations.add(new Violation(
+                        where,
+                        "dropping " + t.quoted() + " would also drop " + d
+                                + "; drop or change it first, in an earlier plan"));
+            }
+            return;
+        }
+        if (change instanceof DropView) {
+            return;
+        }
         Catalog.Table table = tables.get(t);
         if (table == null) {
             return; // reported with the other missing tables
@@ -306,10 +387,218 @@ final class ChangeChecks {
             }
 
             @Override
+            public Boolean visitCreateTable(CreateTable x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropTable(DropTable x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitRenameTable(RenameTable x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropView(DropView x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitPrepareSwap(PrepareSwap x) {
+                checkTypeChange(c, where, t, table, x.column(), x.shadow());
+                return true;
+            }
+
+            @Override
+            public Boolean visitSwapColumn(SwapColumn x) {
+                return true;
+            }
+
+            @Override
             public Boolean visitRaw(RawChange r) {
                 return true;
             }
         });
+    }
+
+    /** A new table is created for real in a savepoint that is rolled back: PostgreSQL itself checks it. */
+    private void checkCreateTable(Connection c, String where, TableName t, CreateTable ct) {
+        if (relationExists(c, t)) {
+            violations.add(new Violation(where, "a relation " + t.quoted() + " already exists"));
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_create_table");
+            try {
+                s.execute(dev.tandem.postgres.internal.change.Changes.createTable(t, ct));
+            } catch (SQLException e) {
+                violations.add(new Violation(
+                        where,
+                        "table " + t.quoted() + " cannot be created: " + firstLine(e) + ". "
+                                + Preflight.RESOLUTION_HINT));
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_create_table");
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the new table could not be checked: " + firstLine(e)));
+        }
+        for (CreateTable.NamedConstraint k : ct.constraints()) {
+            if (k.definition() instanceof ConstraintDefinition.ForeignKey fk) {
+                TableName ref = renderer.qualify(fk.referencedTable());
+                Catalog.Table refTable = tables.get(ref);
+                if (refTable != null) {
+                    columns(where, ref, refTable, fk.referencedColumns(), "referenced column");
+                    if (!hasKeyOver(c, ref, fk.referencedColumns())) {
+                        violations.add(new Violation(
+                                where,
+                                "no primary key or unique constraint of " + ref.quoted() + " covers exactly "
+                                        + Sql.idents(fk.referencedColumns()) + ", which foreign key "
+                                        + k.name().quoted() + " needs"));
+                    }
+                }
+                Set<Identifier> own = new HashSet<>();
+                ct.columns().forEach(col -> own.add(col.name()));
+                for (Identifier col : fk.columns()) {
+                    if (!own.contains(col)) {
+                        violations.add(new Violation(
+                                where, "foreign key column " + col.quoted() + " is not a column of " + t.quoted()));
+                    }
+                }
+            }
+        }
+    }
+
+    /** What a type change's swap cannot carry over is refused before anything changes. */
+    private void checkTypeChange(
+            Connection c, String where, TableName t, Catalog.Table table, Identifier column, Identifier shadow) {
+        ColumnFacts f = table.facts().column(column);
+        if (f == null) {
+            return; // reported by the rule's checks
+        }
+        String newType = added.getOrDefault(t, Map.of()).get(shadow);
+        if (newType != null) {
+            // the column's checks come back after the swap: they must work on the new type
+            StringBuilder cols = new StringBuilder();
+            for (Identifier col : table.fullTypes().keySet()) {
+                cols.append(cols.length() == 0 ? "" : ", ")
+                        .append(
+                                col.equals(column)
+                                        ? "NULL::" + newType + " AS " + Sql.ident(col)
+                                        : "t." + Sql.ident(col));
+            }
+            for (ConstraintFacts k : table.facts().constraints()) {
+                if (!k.foreignKey()
+                        && k.owner().equals(t)
+                        && k.columns().contains(column)
+                        && k.definition().startsWith("CHECK ")) {
+                    String expr = k.definition().substring("CHECK ".length()).replace(" NOT VALID", "");
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SAVEPOINT tandem_type_check");
+                        try {
+                            s.execute("EXPLAIN SELECT " + expr + " FROM (SELECT " + cols + " FROM ONLY " + Sql.table(t)
+                                    + " t) AS t");
+                        } catch (SQLException e) {
+                            violations.add(new Violation(
+                                    where,
+                                    "check " + k.name().quoted() + " (" + k.definition() + ") does not work on the new"
+                                            + " type " + newType + ": " + firstLine(e) + ". Drop it (dropConstraint)"
+                                            + " in an earlier plan and add a check for the new type after"));
+                        } finally {
+                            s.execute("ROLLBACK TO SAVEPOINT tandem_type_check");
+                        }
+                    } catch (SQLException e) {
+                        violations.add(new Violation(where, "the column's checks could not be read: " + firstLine(e)));
+                    }
+                }
+            }
+        }
+        if (f.identity() != ' ') {
+            violations.add(new Violation(
+                    where,
+                    "column " + column.quoted() + " is an identity column, which a type change cannot carry over yet;"
+                            + " change it to a serial default first (ALTER ... DROP IDENTITY, in rawSql)"));
+        }
+        if (f.generated() != ' ') {
+            violations.add(new Violation(where, "column " + column.quoted() + " is generated; change its expression"));
+        }
+        for (IndexFacts i : table.facts().indexes()) {
+            if (i.columns().contains(column) && !i.onlyOn(column)) {
+                violations.add(new Violation(
+                        where,
+                        "index " + i.name().quoted() + " uses " + column.quoted() + " with other columns, or is partial"
+                                + " or on an expression; a type change carries over only single-column indexes. Drop"
+                                + " it (dropIndex or dropConstraint) in an earlier plan and create it again after"));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT v.oid::pg_catalog.regclass::text"
+                + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid"
+                + " JOIN pg_catalog.pg_class v ON v.oid = w.ev_class"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                + " WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+                + " AND d.refobjid = pg_catalog.to_regclass(?) AND a.attname = ? AND v.oid <> d.refobjid")) {
+            ps.setString(1, t.quoted());
+            ps.setString(2, column.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    violations.add(new Violation(
+                            where,
+                            "view " + rs.getString(1) + " uses " + column.quoted()
+                                    + "; a type change would have to drop it. Drop it in an earlier plan, or change"
+                                    + " the view with rawSql"));
+                }
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the column's views could not be read: " + firstLine(e)));
+        }
+    }
+
+    private static boolean tableExists(Connection c, TableName t) {
+        return relkind(c, t).map(k -> k.equals("r") || k.equals("p")).orElse(false);
+    }
+
+    private static boolean relationExists(Connection c, TableName t) {
+        return relkind(c, t).isPresent();
+    }
+
+    private static java.util.Optional<String> relkind(Connection c, TableName t) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.relkind::text FROM pg_catalog.pg_class x"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ?")) {
+            ps.setString(1, String.valueOf(t.schemaName().map(Identifier::value).orElse("")));
+            ps.setString(2, t.name().value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Views over the table and foreign keys of other tables that reference it: {@code DROP TABLE} refuses them. */
+    private static List<String> dependentsOfTable(Connection c, TableName t) {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT 'view ' || v.oid::pg_catalog.regclass::text"
+                + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid"
+                + " JOIN pg_catalog.pg_class v ON v.oid = w.ev_class"
+                + " WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+                + " AND d.refobjid = pg_catalog.to_regclass(?) AND v.oid <> d.refobjid"
+                + " UNION SELECT 'foreign key ' || pg_catalog.quote_ident(con.conname) || ' of '"
+                + " || con.conrelid::pg_catalog.regclass::text FROM pg_catalog.pg_constraint con"
+                + " WHERE con.contype = 'f' AND con.confrelid = pg_catalog.to_regclass(?)"
+                + " AND con.conrelid <> con.confrelid ORDER BY 1")) {
+            ps.setString(1, t.quoted());
+            ps.setString(2, t.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            out.add("(its dependents could not be read: " + firstLine(e) + ")");
+        }
+        return out;
     }
 
     private boolean addedByPlan(TableName t, Identifier name) {

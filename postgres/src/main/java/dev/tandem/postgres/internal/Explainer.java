@@ -55,7 +55,7 @@ public final class Explainer {
                 out.add(statement(Section.BACKFILL, b.id().value(), s, true)); // each batch is a transaction
             }
         }
-        for (SqlUnit u : renderer.afterBackfillUnits(plan)) {
+        for (SqlUnit u : renderer.afterBackfillUnits(plan, facts)) {
             add(out, Section.BACKFILL, u);
         }
         for (DualWrite d : plan.dualWrites()) {

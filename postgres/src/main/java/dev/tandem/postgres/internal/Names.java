@@ -31,6 +31,26 @@ public final class Names {
     }
 
     /**
+     * {@return the name of the index a type change builds on its shadow column for one of the column's indexes}
+     *
+     * @param planId plan id
+     * @param index the column's index
+     */
+    public static Identifier swapIndex(String planId, Identifier index) {
+        return Identifier.of("tandem_swap_" + hash(planId, index.value()));
+    }
+
+    /**
+     * {@return the name of the check that proves a type change's shadow column NOT NULL}
+     *
+     * @param planId plan id
+     * @param shadow the shadow column
+     */
+    public static Identifier swapNotNull(String planId, Identifier shadow) {
+        return Identifier.of("tandem_swap_nn_" + hash(planId, shadow.value()));
+    }
+
+    /**
      * {@return the sync function's name (in the state schema)}
      *
      * @param planId plan id

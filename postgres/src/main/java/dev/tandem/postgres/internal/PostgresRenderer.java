@@ -16,6 +16,7 @@ import dev.tandem.plan.Phase;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
+import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.LockMode;
 import dev.tandem.postgres.internal.change.ChangeContext;
@@ -144,7 +145,7 @@ public final class PostgresRenderer {
         List<SqlUnit> syncs = new ArrayList<>();
         for (Step step : plan.steps(Phase.EXPAND)) {
             if (step instanceof Expand e) {
-                units.addAll(Changes.forward(ctx, Phase.EXPAND, e.id(), e.change()));
+                units.addAll(Changes.forward(ctx.withFacts(facts), Phase.EXPAND, e.id(), e.change()));
             } else if (step instanceof DualWrite d) {
                 syncs.add(syncInstallUnit(d, facts(facts, d.table())));
             }
@@ -822,9 +823,20 @@ public final class PostgresRenderer {
         for (TableName t : rules.keySet()) {
             slots.add(t);
         }
+        ChangeContext withFacts = ctx.withFacts(facts);
+        Map<TableName, List<Changes.SwapParts>> swaps = new LinkedHashMap<>();
         for (Step step : plan.steps(Phase.CONTRACT)) {
             Contract c = (Contract) step;
-            if (c.change() instanceof DropColumn d) {
+            if (c.change() instanceof SwapColumn sw) {
+                // in the table's unit, after its sync trigger is dropped: no write slips between the two
+                TableName t = qualify(sw.table());
+                swaps.computeIfAbsent(t, k -> new ArrayList<>()).add(Changes.swap(withFacts, sw));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
+                bodies.computeIfAbsent(t, k -> new ArrayList<>());
+                if (!slots.contains(t)) {
+                    slots.add(t);
+                }
+            } else if (c.change() instanceof DropColumn d) {
                 TableName t = qualify(d.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, d.column()));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
@@ -832,7 +844,7 @@ public final class PostgresRenderer {
                     slots.add(t);
                 }
             } else {
-                slots.add(Changes.forward(ctx, Phase.CONTRACT, c.id(), c.change()));
+                slots.add(Changes.forward(withFacts, Phase.CONTRACT, c.id(), c.change()));
             }
         }
         List<SqlUnit> units = new ArrayList<>();
@@ -853,6 +865,11 @@ public final class PostgresRenderer {
                     units.add(validate);
                 }
             }
+            List<Changes.SwapParts> tableSwaps = swaps.getOrDefault(table, List.of());
+            for (Changes.SwapParts sw : tableSwaps) {
+                units.addAll(sw.before());
+                body.addAll(sw.locks());
+            }
             if (!tableRules.isEmpty()) {
                 body.add(unmappedGuard(tableRules));
             }
@@ -862,6 +879,9 @@ public final class PostgresRenderer {
                     body.addAll(takeOver(r, f));
                 }
             }
+            for (Changes.SwapParts sw : tableSwaps) {
+                body.addAll(sw.statements());
+            }
             List<StepId> ids = new ArrayList<>(steps.getOrDefault(table, List.of()));
             if (ids.isEmpty()) {
                 for (DualWrite r : tableRules) {
@@ -869,6 +889,9 @@ public final class PostgresRenderer {
                 }
             }
             units.add(locked(Phase.CONTRACT, ids, table, LockMode.ACCESS_EXCLUSIVE, body));
+            for (Changes.SwapParts sw : tableSwaps) {
+                units.addAll(sw.after());
+            }
         }
         List<RenderedStatement> functions = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
@@ -884,12 +907,14 @@ public final class PostgresRenderer {
      * {@return the units that run at the end of the backfill phase, after every backfill, in plan order}
      *
      * @param plan the plan
+     * @param facts catalog facts per qualified table (a type change's indexes are read from them)
      */
-    public List<SqlUnit> afterBackfillUnits(MigrationPlan plan) {
+    public List<SqlUnit> afterBackfillUnits(MigrationPlan plan, Map<TableName, TableFacts> facts) {
         List<SqlUnit> units = new ArrayList<>();
+        ChangeContext withFacts = ctx.withFacts(facts);
         for (Step step : plan.steps(Phase.BACKFILL)) {
             if (step instanceof AfterBackfill a) {
-                units.addAll(Changes.forward(ctx, Phase.BACKFILL, a.id(), a.change()));
+                units.addAll(Changes.forward(withFacts, Phase.BACKFILL, a.id(), a.change()));
             }
         }
         return units;

@@ -22,7 +22,8 @@ public record TableFacts(
         List<KeyColumn> key,
         Map<Identifier, ColumnFacts> columns,
         long ownerOid,
-        List<IndexFacts> indexes) {
+        List<IndexFacts> indexes,
+        List<ConstraintFacts> constraints) {
 
     /**
      * Copies the collections, keeping the column order.
@@ -36,7 +37,26 @@ public record TableFacts(
     public TableFacts {
         key = List.copyOf(key);
         indexes = List.copyOf(indexes);
+        constraints = List.copyOf(constraints);
         columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    }
+
+    /**
+     * Facts without constraints.
+     *
+     * @param table table
+     * @param key key columns
+     * @param columns columns
+     * @param ownerOid owner
+     * @param indexes indexes
+     */
+    public TableFacts(
+            TableName table,
+            List<KeyColumn> key,
+            Map<Identifier, ColumnFacts> columns,
+            long ownerOid,
+            List<IndexFacts> indexes) {
+        this(table, key, columns, ownerOid, indexes, List.of());
     }
 
     /**
@@ -73,7 +93,7 @@ public record TableFacts(
      * @param name the qualified name
      */
     public TableFacts named(TableName name) {
-        return name.equals(table) ? this : new TableFacts(name, key, columns, ownerOid, indexes);
+        return name.equals(table) ? this : new TableFacts(name, key, columns, ownerOid, indexes, constraints);
     }
 
     /**

@@ -3,15 +3,21 @@ package dev.tandem.postgres.internal.change;
 import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.CreateIndex;
+import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropTable;
+import dev.tandem.plan.DropView;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
+import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.StepId;
+import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
 import dev.tandem.plan.ValidateConstraint;
 import dev.tandem.postgres.internal.RenderedStatement;
@@ -30,6 +36,12 @@ public final class Changes {
     private static final ValidateConstraintChange VALIDATE_CONSTRAINT = new ValidateConstraintChange();
     private static final SetNotNullChange SET_NOT_NULL = new SetNotNullChange();
     private static final DropConstraintChange DROP_CONSTRAINT = new DropConstraintChange();
+    private static final CreateTableChange CREATE_TABLE = new CreateTableChange();
+    private static final DropTableChange DROP_TABLE = new DropTableChange();
+    private static final RenameTableChange RENAME_TABLE = new RenameTableChange();
+    private static final DropViewChange DROP_VIEW = new DropViewChange();
+    private static final PrepareSwapChange PREPARE_SWAP = new PrepareSwapChange();
+    private static final SwapColumnChange SWAP_COLUMN = new SwapColumnChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -80,6 +92,36 @@ public final class Changes {
             }
 
             @Override
+            public List<SqlUnit> visitCreateTable(CreateTable c) {
+                return call.on(CREATE_TABLE, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitDropTable(DropTable c) {
+                return call.on(DROP_TABLE, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitRenameTable(RenameTable c) {
+                return call.on(RENAME_TABLE, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitDropView(DropView c) {
+                return call.on(DROP_VIEW, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitPrepareSwap(PrepareSwap c) {
+                return call.on(PREPARE_SWAP, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitSwapColumn(SwapColumn c) {
+                return call.on(SWAP_COLUMN, c);
+            }
+
+            @Override
             public List<SqlUnit> visitRaw(RawChange c) {
                 return call.on(RAW, c);
             }
@@ -117,6 +159,45 @@ public final class Changes {
                 return renderer.undo(ctx, id, c);
             }
         });
+    }
+
+    /**
+     * {@return the {@code CREATE TABLE} statement of a new table, without its foreign keys; for checks}
+     *
+     * @param t the qualified table
+     * @param c the change
+     */
+    public static String createTable(TableName t, CreateTable c) {
+        return CreateTableChange.createStatement(t, c);
+    }
+
+    /**
+     * The parts of a type change's swap, for the table's contract unit: units before it, locks to take first,
+     * statements after the sync trigger's drop, units after it.
+     *
+     * @param before units before the table's unit
+     * @param locks lock statements, right after the table's lock
+     * @param statements the swap's statements
+     * @param after units after the table's unit
+     */
+    public record SwapParts(
+            List<SqlUnit> before,
+            List<RenderedStatement> locks,
+            List<RenderedStatement> statements,
+            List<SqlUnit> after) {}
+
+    /**
+     * {@return the parts of a type change's swap}
+     *
+     * @param ctx the context, with the table's facts
+     * @param swap the swap
+     */
+    public static SwapParts swap(ChangeContext ctx, SwapColumn swap) {
+        return new SwapParts(
+                SwapColumnChange.before(ctx, swap),
+                SwapColumnChange.locks(ctx, swap),
+                SwapColumnChange.swap(ctx, swap),
+                SwapColumnChange.after(ctx, swap));
     }
 
     /**
