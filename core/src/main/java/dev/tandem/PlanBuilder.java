@@ -206,10 +206,43 @@ public final class PlanBuilder {
             implements Op {
         @Override
         public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, constraint), c.usedIds, "add", "validate", "build-index");
+            String name = uniqueName(
+                    defaultName(table, constraint), c.usedIds, "add", "validate", "build-index", "validate-1");
             checkNames(c.violations, name, table, List.of(constraint));
             c.claimConstraint(table, constraint, name);
             Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
+            if (definition instanceof ConstraintDefinition.PrimaryKey pk) {
+                // a unique index built concurrently, NOT NULL proven by validated checks, then attached
+                c.claimIndex(table, constraint, name);
+                List<SqlExpression> keys = new ArrayList<>();
+                for (int i = 0; i < pk.columns().size(); i++) {
+                    Identifier col = pk.columns().get(i);
+                    Identifier check = pk.notNullChecks().get(i);
+                    keys.add(SqlExpression.trusted(col.quoted()));
+                    c.claimConstraint(table, check, name);
+                    c.add(
+                            phase,
+                            stepId(name, "add-check-" + (i + 1)),
+                            new AddConstraint(
+                                    table,
+                                    check,
+                                    new ConstraintDefinition.Check(
+                                            SqlExpression.trusted(col.quoted() + " IS NOT NULL"))));
+                }
+                c.add(
+                        phase,
+                        stepId(name, "build-index"),
+                        new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
+                Phase later = phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT;
+                for (int i = 0; i < pk.columns().size(); i++) {
+                    c.add(
+                            later,
+                            stepId(name, "validate-" + (i + 1)),
+                            new ValidateConstraint(table, pk.notNullChecks().get(i)));
+                }
+                c.add(later, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+                return;
+            }
             if (definition instanceof ConstraintDefinition.Unique u) {
                 // the index carries the constraint's name; ADD CONSTRAINT ... USING INDEX takes it over
                 c.claimIndex(table, constraint, name);
@@ -656,6 +689,38 @@ public final class PlanBuilder {
                 table,
                 Identifier.of(requireNonNull(name, "name")),
                 new ConstraintDefinition.Unique(ids),
+                requireNonNull(enforcement, "enforcement")));
+    }
+
+    /**
+     * {@return a builder that also adds a primary key to a table that has none}
+     *
+     * <p>A unique index of the key's name is built concurrently and each column gets a {@code CHECK (column IS NOT
+     * NULL) NOT VALID}; once the checks are validated (reads and writes go on), the columns are set {@code NOT NULL}
+     * without a scan and {@code ADD CONSTRAINT ... PRIMARY KEY USING INDEX} takes the index over, catalog-only. With
+     * {@link Enforcement#FROM_EXPAND} the index and checks come in expand (the old version's duplicate or NULL writes
+     * fail from then on) and the key at the end of the backfill phase; with {@link Enforcement#AT_CONTRACT} all of it
+     * in contract. Rollback drops them.
+     *
+     * @param table the table
+     * @param name the key's (and its index's) name
+     * @param enforcement when the old version's writes start to be checked
+     * @param columns the key's columns
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder addPrimaryKey(TableName table, String name, Enforcement enforcement, String... columns) {
+        requireNonNull(table, "table");
+        List<Identifier> ids = new ArrayList<>();
+        List<Identifier> checks = new ArrayList<>();
+        for (String c : columns) {
+            Identifier id = Identifier.of(requireNonNull(c, "column"));
+            ids.add(id);
+            checks.add(fitted(id.value() + "_not_null_tandem"));
+        }
+        return with(new AddConstraintOp(
+                table,
+                Identifier.of(requireNonNull(name, "name")),
+                new ConstraintDefinition.PrimaryKey(ids, checks),
                 requireNonNull(enforcement, "enforcement")));
     }
 

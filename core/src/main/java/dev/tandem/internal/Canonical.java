@@ -200,6 +200,11 @@ public final class Canonical {
         public String visitUnique(ConstraintDefinition.Unique c) {
             return "unique " + columns(c.columns());
         }
+
+        @Override
+        public String visitPrimaryKey(ConstraintDefinition.PrimaryKey c) {
+            return "primary-key " + columns(c.columns()) + " checks " + columns(c.notNullChecks());
+        }
     };
 
     private static final StepVisitor<String> STEP = new StepVisitor<>() {

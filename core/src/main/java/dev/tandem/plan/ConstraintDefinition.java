@@ -12,7 +12,10 @@ import java.util.List;
  * <p>Java 17 has no exhaustive switch over sealed types; use {@link #accept}.
  */
 public sealed interface ConstraintDefinition
-        permits ConstraintDefinition.Check, ConstraintDefinition.ForeignKey, ConstraintDefinition.Unique {
+        permits ConstraintDefinition.Check,
+                ConstraintDefinition.ForeignKey,
+                ConstraintDefinition.Unique,
+                ConstraintDefinition.PrimaryKey {
 
     /**
      * {@return the result of the visitor's method for this kind of constraint}
@@ -115,6 +118,35 @@ public sealed interface ConstraintDefinition
     }
 
     /**
+     * A primary key, attached to a unique index of the same name built concurrently; its columns are made {@code NOT
+     * NULL} without a scan, by the validated checks named here.
+     *
+     * @param columns the key's columns
+     * @param notNullChecks per column, in order, the validated {@code CHECK (column IS NOT NULL)} that proves it
+     */
+    record PrimaryKey(List<Identifier> columns, List<Identifier> notNullChecks) implements ConstraintDefinition {
+        /**
+         * Checks the components.
+         *
+         * @param columns the columns
+         * @param notNullChecks the checks
+         * @throws IllegalArgumentException if empty, repeating, or the lists differ in length
+         */
+        public PrimaryKey {
+            columns = List.copyOf(columns);
+            notNullChecks = List.copyOf(notNullChecks);
+            Checks.argument(!columns.isEmpty(), "a primary key needs at least one column");
+            Checks.argument(new HashSet<>(columns).size() == columns.size(), "primary key columns repeat: %s", columns);
+            Checks.argument(columns.size() == notNullChecks.size(), "one NOT NULL check per primary key column");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitPrimaryKey(this);
+        }
+    }
+
+    /**
      * A function over the kinds of constraint.
      *
      * @param <R> the result type
@@ -140,5 +172,12 @@ public sealed interface ConstraintDefinition
          * @param c the constraint
          */
         R visitUnique(Unique c);
+
+        /**
+         * {@return the result for a primary key}
+         *
+         * @param c the constraint
+         */
+        R visitPrimaryKey(PrimaryKey c);
     }
 }

@@ -326,6 +326,26 @@ class OperationsIT {
                                     .containsExactly("9");
                         }),
                 new Case(
+                        "add primary key",
+                        p -> p.addPrimaryKey(TableName.of("events"), "events_pkey", Enforcement.FROM_EXPAND, "id"),
+                        List.of(
+                                "INSERT INTO events (id, kind) VALUES (nextval('events_seq'), 'old')",
+                                "SELECT kind FROM events WHERE id = 5"),
+                        List.of("INSERT INTO events (id, kind) VALUES (nextval('events_seq'), 'new')"
+                                + " ON CONFLICT (id) DO NOTHING"),
+                        List.of(
+                                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"events_pkey\"",
+                                "PRIMARY KEY USING INDEX \"events_pkey\""),
+                        ds -> {
+                            assertThat(
+                                            Db.strings(
+                                                    ds,
+                                                    "SELECT conrelid::regclass || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)"
+                                                            + " FROM pg_constraint WHERE conname = 'events_pkey' AND conrelid = 'public.events'::regclass"))
+                                    .containsExactly("events p PRIMARY KEY (id)");
+                            assertThat(notNull(ds, "events", "id")).isTrue();
+                        }),
+                new Case(
                         "raw VALIDATE after the backfill",
                         p -> p.rawSql(
                                         Phase.EXPAND,
@@ -364,6 +384,9 @@ class OperationsIT {
                         + " FROM generate_series(1, 600) g");
         Db.exec(ds, "CREATE INDEX orders_note_idx ON orders (note)");
         Db.exec(ds, "GRANT SELECT, INSERT ON orders TO PUBLIC"); // a rename's view carries the grants
+        Db.exec(ds, "CREATE SEQUENCE events_seq START 1000");
+        Db.exec(ds, "CREATE TABLE events (id bigint, kind text)"); // no primary key yet
+        Db.exec(ds, "INSERT INTO events SELECT g, 'seed' FROM generate_series(1, 300) g");
         Db.exec(ds, "ANALYZE orders");
     }
 

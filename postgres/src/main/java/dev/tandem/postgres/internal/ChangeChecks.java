@@ -358,6 +358,16 @@ final class ChangeChecks {
                     }
 
                     @Override
+                    public Boolean visitPrimaryKey(ConstraintDefinition.PrimaryKey k) {
+                        columns(where, t, table, k.columns(), "primary key column");
+                        if (table.facts().hasKey()) {
+                            violations.add(
+                                    new Violation(where, t.quoted() + " already has a primary key; a table has one"));
+                        }
+                        return true;
+                    }
+
+                    @Override
                     public Boolean visitUnique(ConstraintDefinition.Unique k) {
                         columns(where, t, table, k.columns(), "unique column");
                         return true;

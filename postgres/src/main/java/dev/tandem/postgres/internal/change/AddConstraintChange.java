@@ -2,6 +2,7 @@ package dev.tandem.postgres.internal.change;
 
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.ConstraintDefinition;
+import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
@@ -61,6 +62,32 @@ final class AddConstraintChange implements ChangeRenderer<AddConstraint> {
                         "catalog-only: writes to both tables wait a moment, reads go on; every write is checked"
                                 + " from now on, existing rows are validated later"));
                 return List.of(Units.locked(phase, List.of(id), t, LockMode.SHARE_ROW_EXCLUSIVE, body, false));
+            }
+
+            @Override
+            public List<SqlUnit> visitPrimaryKey(ConstraintDefinition.PrimaryKey k) {
+                List<RenderedStatement> body = new ArrayList<>();
+                for (int i = 0; i < k.columns().size(); i++) {
+                    body.add(new RenderedStatement(
+                            "ALTER TABLE " + Sql.table(t) + " ALTER COLUMN "
+                                    + Sql.ident(k.columns().get(i)) + " SET NOT NULL",
+                            LockMode.ACCESS_EXCLUSIVE,
+                            t,
+                            false,
+                            false,
+                            "no scan: the validated CHECK proves it"));
+                }
+                body.add(new RenderedStatement(
+                        add + "PRIMARY KEY USING INDEX " + Sql.ident(c.name()),
+                        LockMode.ACCESS_EXCLUSIVE,
+                        t,
+                        false,
+                        false,
+                        "catalog-only: takes over the unique index built concurrently"));
+                for (Identifier check : k.notNullChecks()) {
+                    body.add(DropConstraintChange.statement(t, check));
+                }
+                return List.of(Units.locked(phase, List.of(id), t, LockMode.ACCESS_EXCLUSIVE, body, false));
             }
 
             @Override

@@ -53,6 +53,11 @@ final class CreateTableChange implements ChangeRenderer<CreateTable> {
                 }
 
                 @Override
+                public String visitPrimaryKey(ConstraintDefinition.PrimaryKey x) {
+                    return "PRIMARY KEY (" + Sql.idents(x.columns()) + ")";
+                }
+
+                @Override
                 public String visitUnique(ConstraintDefinition.Unique x) {
                     return "UNIQUE (" + Sql.idents(x.columns()) + ")";
                 }
