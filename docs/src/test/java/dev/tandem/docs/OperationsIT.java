@@ -8,6 +8,7 @@ import dev.tandem.DeriveColumns;
 import dev.tandem.ForeignKey;
 import dev.tandem.Index;
 import dev.tandem.MigrationPlan;
+import dev.tandem.Table;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Phase;
@@ -252,6 +253,79 @@ class OperationsIT {
         migrator.rollback(plan);
         assertThat(query("SELECT count(*) FROM customers WHERE email = 'view@example.com'"))
                 .isEqualTo("1");
+    }
+
+    @Test
+    void renameTable_oldNameWorksThroughAView() throws Exception {
+        // tag::rename-table[]
+        MigrationPlan plan = MigrationPlan.named("customers-to-clients")
+                .renameTable(TableName.of("customers"), "clients")
+                .build();
+        // end::rename-table[]
+        DocOutputs.check(PAGE, "rename-table-explain", migrator.explain(plan).toString());
+        migrator.expand(plan);
+        execute("INSERT INTO customers (name, email, address) VALUES ('Version 1', 'v1@example.com', 'x')");
+        assertThat(query("SELECT count(*) FROM clients WHERE email = 'v1@example.com'"))
+                .isEqualTo("1");
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'customers'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void createTable_withKeys() throws Exception {
+        // tag::create-table[]
+        TableName addresses = TableName.of("addresses");
+        MigrationPlan plan = MigrationPlan.named("addresses-table")
+                .createTable(Table.named(addresses)
+                        .column(Column.named("id", ColumnType.BIGINT).notNull())
+                        .column(Column.named("customer_id", ColumnType.INTEGER).notNull())
+                        .column(Column.named("city", ColumnType.varchar(100)))
+                        .primaryKey("id")
+                        .check("addresses_city_not_blank", SqlExpression.trusted("city <> ''"))
+                        .foreignKey(ForeignKey.named("addresses_customer_fk")
+                                .from(addresses, "customer_id")
+                                .references(TableName.of("customers"), "id")))
+                .build();
+        // end::create-table[]
+        DocOutputs.check(PAGE, "create-table-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT convalidated FROM pg_constraint WHERE conname = 'addresses_customer_fk'"))
+                .isEqualTo("t");
+    }
+
+    @Test
+    void dropTable_atContract() throws Exception {
+        execute("CREATE TABLE legacy_events (id bigint PRIMARY KEY, payload text)");
+        // tag::drop-table[]
+        MigrationPlan plan = MigrationPlan.named("drop-legacy-events")
+                .dropTable(TableName.of("legacy_events"))
+                .build();
+        // end::drop-table[]
+        migrator.runTo(plan, PlanState.VERIFIED);
+        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'legacy_events'"))
+                .isEqualTo("1");
+        migrator.contract(plan);
+        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'legacy_events'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void changeType_keepsTheName_swapsAtContract() throws Exception {
+        execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id integer REFERENCES customers (id))");
+        execute("INSERT INTO orders (customer_id) VALUES (1), (2)");
+        // tag::change-type[]
+        MigrationPlan plan = MigrationPlan.named("customers-id-bigint")
+                .changeType(TableName.of("customers"), "id", ColumnType.BIGINT)
+                .build();
+        // end::change-type[]
+        String explained = migrator.explain(plan).toString();
+        DocOutputs.check(PAGE, "change-type-contract", explained.substring(explained.indexOf("== CONTRACT ==")));
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                        + " WHERE attrelid = 'customers'::regclass AND attname = 'id'"))
+                .isEqualTo("bigint");
+        execute("INSERT INTO customers (name, email) VALUES ('After', 'after@example.com')");
     }
 
     @Test
