@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.Column;
+import dev.tandem.DeriveColumns;
 import dev.tandem.ForeignKey;
 import dev.tandem.Index;
 import dev.tandem.MigrationPlan;
@@ -18,6 +19,7 @@ import dev.tandem.plan.ReferentialAction;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.testkit.database.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -344,6 +346,81 @@ class OperationsIT {
                                                             + " FROM pg_constraint WHERE conname = 'events_pkey' AND conrelid = 'public.events'::regclass"))
                                     .containsExactly("events p PRIMARY KEY (id)");
                             assertThat(notNull(ds, "events", "id")).isTrue();
+                        }),
+                new Case(
+                        "add a nullable column",
+                        p -> p.addColumn(ORDERS, "coupon", ColumnType.TEXT),
+                        oldOrders,
+                        List.of("UPDATE orders SET coupon = 'X1' WHERE id = 12"),
+                        List.of("ADD COLUMN \"coupon\" text"),
+                        ds -> assertThat(Db.columns(ds, "orders")).contains("coupon")),
+                new Case(
+                        "split a column (the address story)",
+                        p -> p.deriveColumns(Plans.addressSplit(UnmappedPolicy.RECORD))
+                                .dropColumn(CUSTOMERS, "address"),
+                        List.of(
+                                OLD_CUSTOMER,
+                                "UPDATE customers SET address = '2 B St, Boston, MA, 02101' WHERE id = 8"),
+                        List.of(
+                                "INSERT INTO customers (name, email, street_address, city, state, zip_code) VALUES"
+                                        + " ('n ' || gen_random_uuid(), gen_random_uuid() || '@x.org', '1 A St', 'Austin',"
+                                        + " 'TX', '73301')",
+                                "UPDATE customers SET city = 'Dallas' WHERE id = 9"),
+                        List.of("split_part(address, ',', 2)", "DROP COLUMN IF EXISTS \"address\""),
+                        ds -> assertThat(Db.columns(ds, "customers"))
+                                .contains("city")
+                                .doesNotContain("address")),
+                new Case(
+                        "merge two columns",
+                        p -> p.deriveColumns(DeriveColumns.on(ORDERS)
+                                        .named("orders.summary")
+                                        .from("status", "note")
+                                        .into(
+                                                "summary",
+                                                ColumnType.TEXT,
+                                                SqlExpression.trusted("concat_ws(' | ', status, note)"))
+                                        .backward("status", SqlExpression.trusted("split_part(summary, ' | ', 1)"))
+                                        .backward(
+                                                "note",
+                                                SqlExpression.trusted("NULLIF(split_part(summary, ' | ', 2), '')")))
+                                .dropColumn(ORDERS, "status")
+                                .dropColumn(ORDERS, "note"),
+                        oldOrders,
+                        List.of(
+                                "UPDATE orders SET summary = 'done | shipped' WHERE id = 11",
+                                "INSERT INTO orders (customer_id, total, summary) VALUES (1, 1, 'open | new')"),
+                        List.of("concat_ws(' | ', status, note)"),
+                        ds -> {
+                            assertThat(Db.columns(ds, "orders"))
+                                    .contains("summary")
+                                    .doesNotContain("status", "note");
+                            assertThat(Db.strings(ds, "SELECT summary FROM orders WHERE id = 11"))
+                                    .containsExactly("done | shipped");
+                        }),
+                new Case(
+                        "drop a NOT NULL column without a default",
+                        p -> p.dropColumn(CUSTOMERS, "name"),
+                        List.of(OLD_CUSTOMER, "SELECT name FROM customers WHERE id = 3"),
+                        List.of("INSERT INTO customers (email, address) VALUES (gen_random_uuid() || '@x.org', 'a')"),
+                        List.of("ALTER COLUMN \"name\" DROP NOT NULL", "DROP COLUMN IF EXISTS \"name\""),
+                        ds -> assertThat(Db.columns(ds, "customers")).doesNotContain("name")),
+                new Case(
+                        "rename a column by copy, keeping its default, NOT NULL and unique constraint",
+                        p -> p.renameColumnByCopy(CUSTOMERS, "email", "email_address", ColumnType.varchar(255)),
+                        List.of(OLD_CUSTOMER, "UPDATE customers SET email = 'c7-new@example.com' WHERE id = 7"),
+                        List.of(
+                                "INSERT INTO customers (name, email_address, address) VALUES ('n ' || gen_random_uuid(),"
+                                        + " gen_random_uuid() || '@x.org', 'a')",
+                                "SELECT email_address FROM customers WHERE id = 7"),
+                        List.of("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS"),
+                        ds -> {
+                            assertThat(notNull(ds, "customers", "email_address"))
+                                    .isTrue();
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                                                    + " WHERE conname = 'customers_email_key'"))
+                                    .containsExactly("UNIQUE (email_address)");
                         }),
                 new Case(
                         "raw VALIDATE after the backfill",

@@ -157,13 +157,19 @@ public final class PostgresRenderer {
                 units.add(relaxNotNullUnit(c, d));
             }
         }
-        // a copy's new column takes over the old one's default before the trigger starts to compare with it
+        // a copy's new column takes over the old one's default before the trigger starts to compare with it; its
+        // indexes
+        // are built once the trigger fills it (its NOT NULL comes after the backfill)
+        List<SqlUnit> afterSync = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
             if (rule.copiesColumn()) {
-                units.addAll(carryUnits(rule, facts(facts, rule.table())));
+                for (SqlUnit u : carryUnits(rule, facts(facts, rule.table()))) {
+                    (u.steps().get(0).value().endsWith("/carry") ? units : afterSync).add(u);
+                }
             }
         }
         units.addAll(syncs);
+        units.addAll(afterSync);
         return units;
     }
 
@@ -222,16 +228,6 @@ public final class PostgresRenderer {
                     false,
                     "catalog-only: the old column's default; existing rows keep NULL until the backfill"));
         }
-        if (f.notNull()) {
-            body.add(new RenderedStatement(
-                    alter + " ADD CONSTRAINT " + Sql.ident(Names.notNullCheck(planId, rule.id())) + " CHECK ("
-                            + Sql.ident(copy) + " IS NOT NULL) NOT VALID",
-                    LockMode.ACCESS_EXCLUSIVE,
-                    t,
-                    false,
-                    false,
-                    "catalog-only: new writes are checked; contract validates it and sets NOT NULL"));
-        }
         if (!body.isEmpty()) {
             out.add(locked(
                     Phase.EXPAND,
@@ -240,6 +236,7 @@ public final class PostgresRenderer {
                     LockMode.ACCESS_EXCLUSIVE,
                     body));
         }
+
         int n = 0;
         for (IndexFacts i : facts.indexes()) {
             if (!i.onlyOn(old) || i.primary()) {
@@ -267,22 +264,78 @@ public final class PostgresRenderer {
         return out;
     }
 
-    /** Contract, before the table's drop unit: validate the copy's NOT NULL check (a scan; reads and writes go on). */
-    private @Nullable SqlUnit validateCopyUnit(DualWrite rule, TableFacts facts) {
+    /**
+     * After the backfill, when every row has the copy filled and the trigger keeps it so: the copy's NOT NULL as a
+     * {@code CHECK ... NOT VALID}. Before, any update of a row the backfill had not reached would break it.
+     */
+    private @Nullable SqlUnit copyNotNullUnit(DualWrite rule, TableFacts facts) {
         ColumnFacts f = facts.column(rule.oldColumns().get(0));
         if (f == null || !f.notNull()) {
             return null;
         }
         TableName t = qualify(rule.table());
-        // no step marker: validating drops nothing (rollback stays possible), and validating again costs nothing
+        return locked(
+                Phase.BACKFILL,
+                List.of(StepId.of(rule.id().value() + "/carry-not-null")),
+                t,
+                LockMode.ACCESS_EXCLUSIVE,
+                List.of(new RenderedStatement(
+                        "ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
+                                + Sql.ident(Names.notNullCheck(planId, rule.id())) + " CHECK ("
+                                + Sql.ident(rule.newColumns().get(0)) + " IS NOT NULL) NOT VALID",
+                        LockMode.ACCESS_EXCLUSIVE,
+                        t,
+                        false,
+                        false,
+                        "catalog-only: every row is filled now, and new writes are checked; contract validates it"
+                                + " and sets NOT NULL")));
+    }
+
+    /**
+     * Contract, before the table's drop unit: the copy's NOT NULL check, added if the backfill phase did not (a forced
+     * contract), then validated (a scan; reads and writes go on).
+     */
+    private List<SqlUnit> validateCopyUnits(DualWrite rule, TableFacts facts) {
+        ColumnFacts f = facts.column(rule.oldColumns().get(0));
+        if (f == null || !f.notNull()) {
+            return List.of();
+        }
+        TableName t = qualify(rule.table());
+        Identifier check = Names.notNullCheck(planId, rule.id());
+        String missing = "NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = "
+                + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND conname = " + Sql.literal(check.value()) + ")"
+                + " AND EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = " + Sql.literal(Sql.table(t))
+                + "::pg_catalog.regclass AND attname = "
+                + Sql.literal(rule.newColumns().get(0).value())
+                + " AND NOT attisdropped)";
+        String add = "BEGIN\n  IF " + missing + " THEN\n    ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
+                + Sql.ident(check) + " CHECK (" + Sql.ident(rule.newColumns().get(0)) + " IS NOT NULL) NOT VALID;\n"
+                + "  END IF;\nEND\n";
+        // no step markers: neither drops anything (rollback stays possible), and both run again safely
+        return List.of(
+                locked(
+                        Phase.CONTRACT,
+                        List.of(),
+                        t,
+                        LockMode.ACCESS_EXCLUSIVE,
+                        List.of(new RenderedStatement(
+                                "DO " + Sql.dollarQuoted(add),
+                                LockMode.ACCESS_EXCLUSIVE,
+                                t,
+                                false,
+                                false,
+                                "catalog-only: the copy's NOT NULL check, if the backfill phase did not add it"))),
+                validateCopyUnit(t, check));
+    }
+
+    private SqlUnit validateCopyUnit(TableName t, Identifier check) {
         return locked(
                 Phase.CONTRACT,
                 List.of(),
                 t,
                 LockMode.SHARE_UPDATE_EXCLUSIVE,
                 List.of(new RenderedStatement(
-                        "ALTER TABLE " + Sql.table(t) + " VALIDATE CONSTRAINT "
-                                + Sql.ident(Names.notNullCheck(planId, rule.id())),
+                        "ALTER TABLE " + Sql.table(t) + " VALIDATE CONSTRAINT " + Sql.ident(check),
                         LockMode.SHARE_UPDATE_EXCLUSIVE,
                         t,
                         false,
@@ -860,9 +913,8 @@ public final class PostgresRenderer {
             List<DualWrite> tableRules = rules.getOrDefault(table, List.of());
             TableFacts f = facts.get(table);
             for (DualWrite r : tableRules) {
-                SqlUnit validate = r.copiesColumn() && f != null ? validateCopyUnit(r, f) : null;
-                if (validate != null) {
-                    units.add(validate);
+                if (r.copiesColumn() && f != null) {
+                    units.addAll(validateCopyUnits(r, f));
                 }
             }
             List<Changes.SwapParts> tableSwaps = swaps.getOrDefault(table, List.of());
@@ -911,6 +963,13 @@ public final class PostgresRenderer {
      */
     public List<SqlUnit> afterBackfillUnits(MigrationPlan plan, Map<TableName, TableFacts> facts) {
         List<SqlUnit> units = new ArrayList<>();
+        for (DualWrite rule : plan.dualWrites()) {
+            TableFacts f = facts.get(qualify(rule.table()));
+            SqlUnit notNull = rule.copiesColumn() && f != null ? copyNotNullUnit(rule, f) : null;
+            if (notNull != null) {
+                units.add(notNull);
+            }
+        }
         ChangeContext withFacts = ctx.withFacts(facts);
         for (Step step : plan.steps(Phase.BACKFILL)) {
             if (step instanceof AfterBackfill a) {
