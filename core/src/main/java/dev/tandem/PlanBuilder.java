@@ -773,7 +773,7 @@ public final class PlanBuilder {
      * directions, filled by backfill, and the old column dropped in contract}
      *
      * <p>Old application versions keep using {@code from}, new ones use {@code to}, and both see each other's writes.
-     * The new column takes over the old one's default, {@code NOT NULL} (checked {@code NOT VALID} from expand on,
+     * The new column takes over the old one's default, {@code NOT NULL} (checked {@code NOT VALID} once the backfill filled it,
      * validated and set at contract) and single-column indexes and unique constraints (built concurrently at expand,
      * renamed to the old names at contract). What cannot be carried over safely (a primary key, an identity or a
      * sequence default, foreign keys, multi-column or partial indexes, CHECK constraints, views) is refused at expand,

@@ -66,10 +66,14 @@ class CrashInjectionIT {
      * then the rest. {@return a description of what went wrong, or null}
      */
     static String runWithCrash(DataSource ds, int crashAt, List<Phases> steps, int[] writes) throws Exception {
+        return runWithCrash(ds, crashAt, steps, writes, plan());
+    }
+
+    static String runWithCrash(DataSource ds, int crashAt, List<Phases> steps, int[] writes, MigrationPlan plan)
+            throws Exception {
         CrashingDataSource crashing = new CrashingDataSource(ds, crashAt);
         PostgresMigrator dying = PostgresMigrator.create(crashing, options());
         PostgresMigrator recovering = PostgresMigrator.create(ds, options());
-        MigrationPlan plan = plan();
         boolean crashed = false;
         for (int i = 0; i < steps.size(); i++) {
             Phases step = steps.get(i);
@@ -102,11 +106,20 @@ class CrashInjectionIT {
     }
 
     void everyPoint(List<Phases> steps, Consumer<DataSource> check) throws Exception {
+        everyPoint(steps, check, plan(), CrashInjectionIT::schema);
+    }
+
+    interface Schema {
+        void create(DataSource ds) throws Exception;
+    }
+
+    static void everyPoint(List<Phases> steps, Consumer<DataSource> check, MigrationPlan plan, Schema schema)
+            throws Exception {
         int total;
         try (TestDatabase db = Db.fresh("crash")) {
-            schema(db.dataSource());
+            schema.create(db.dataSource());
             int[] writes = {0};
-            assertThat(runWithCrash(db.dataSource(), 0, steps, writes)).isNull();
+            assertThat(runWithCrash(db.dataSource(), 0, steps, writes, plan)).isNull();
             total = writes[0];
             check.accept(db.dataSource());
         }
@@ -115,10 +128,10 @@ class CrashInjectionIT {
         for (int k = 1; k <= total; k++) {
             try (TestDatabase db = Db.fresh("crash")) {
                 DataSource ds = db.dataSource();
-                schema(ds);
+                schema.create(ds);
                 String problem;
                 try {
-                    problem = runWithCrash(ds, k, steps, new int[1]);
+                    problem = runWithCrash(ds, k, steps, new int[1], plan);
                     if (problem == null) {
                         check.accept(ds);
                     }

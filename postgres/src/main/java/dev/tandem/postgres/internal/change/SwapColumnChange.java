@@ -25,7 +25,8 @@ import java.util.Set;
  * dropped: foreign keys that reference the column are dropped, the shadow takes the default and the sequence, the old
  * column is dropped (with its indexes and constraints), the shadow is renamed, {@code SET NOT NULL} (proven by the
  * check), primary key and unique constraints attached {@code USING INDEX} of the copies built after the backfill, other
- * copies renamed, the column's checks and foreign keys re-added {@code NOT VALID}. After it: those are validated.
+ * copies renamed, the column's checks and foreign keys re-added {@code NOT VALID}. After it: those are validated (a
+ * constraint that was {@code NOT VALID} before is validated too).
  * Every unit before and after checks what exists, so a contract that stopped anywhere runs again.
  */
 final class SwapColumnChange implements ChangeRenderer<SwapColumn> {
@@ -237,7 +238,7 @@ final class SwapColumnChange implements ChangeRenderer<SwapColumn> {
         return out;
     }
 
-    /** The units after the table's: the re-added constraints that were valid, validated while writes go on. */
+    /** The units after the table's: the re-added constraints, validated while writes go on. */
     static List<SqlUnit> after(ChangeContext ctx, SwapColumn c) {
         TableName t = ctx.qualify(c.table());
         TableFacts facts = ctx.factsOf(t).orElse(null);
@@ -246,8 +247,9 @@ final class SwapColumnChange implements ChangeRenderer<SwapColumn> {
             return out;
         }
         for (ConstraintFacts k : facts.constraints()) {
-            if ((usesColumn(k, t, c.column()) || referencesColumn(k, c.column()))
-                    && !k.definition().endsWith(" NOT VALID")) {
+            // every one, also those that were NOT VALID before: a contract that stopped after the swap cannot tell
+            // them apart any more, and validating one that holds changes nothing
+            if (usesColumn(k, t, c.column()) || referencesColumn(k, c.column())) {
                 out.add(Units.locked(
                         Phase.CONTRACT,
                         List.of(),
