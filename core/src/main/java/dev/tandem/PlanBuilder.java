@@ -85,9 +85,16 @@ public final class PlanBuilder {
             Identifier column,
             ColumnType type,
             @Nullable SqlExpression defaultValue,
-            boolean notNull) implements Op {
+            boolean notNull,
+            @Nullable SqlExpression fill,
+            List<Identifier> fillFrom)
+            implements Op {
         @Override
         public void compile(Compilation c) {
+            if (fill != null) {
+                compileFilled(c, fill);
+                return;
+            }
             String name = uniqueName(defaultName(table, column), c.usedIds, "add");
             checkNames(c.violations, name, table, List.of(column));
             claim(c.violations, c.addedColumns, table, column, name, "added");
@@ -100,6 +107,47 @@ public final class PlanBuilder {
                 return;
             }
             c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type, defaultValue, notNull)));
+        }
+
+        /** A column the trigger computes from others: a one-way sync rule, NOT NULL once the backfill filled it. */
+        private void compileFilled(Compilation c, SqlExpression expression) {
+            String name = uniqueName(defaultName(table, column), c.usedIds, "add", "sync", "backfill");
+            List<Identifier> all = new ArrayList<>(fillFrom);
+            all.add(column);
+            checkNames(c.violations, name, table, all);
+            claim(c.violations, c.addedColumns, table, column, name, "added");
+            for (Identifier k : all) {
+                claim(c.violations, c.syncedColumns, table, k, name, "kept in sync");
+            }
+            if (fillFrom.isEmpty()) {
+                c.violations.add(new Violation(
+                        name, "fills " + column.quoted() + " from no column; name the columns filledFrom reads"));
+                return;
+            }
+            if (defaultValue != null) {
+                c.violations.add(new Violation(
+                        name, column.quoted() + " has both a default and a fill expression; the trigger fills it"));
+                return;
+            }
+            DualWrite rule;
+            try {
+                rule = new DualWrite(
+                        stepId(name, "sync"),
+                        table,
+                        fillFrom,
+                        List.of(new ColumnMapping(column, expression)),
+                        List.of(),
+                        null,
+                        UnmappedPolicy.RECORD,
+                        false,
+                        notNull ? List.of(column) : List.of());
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(name, String.valueOf(e.getMessage())));
+                return;
+            }
+            c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type)));
+            c.syncs.add(rule);
+            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
         }
     }
 
@@ -560,7 +608,9 @@ public final class PlanBuilder {
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(type, "type"),
                 null,
-                false));
+                false,
+                null,
+                List.of()));
     }
 
     /**
@@ -579,7 +629,13 @@ public final class PlanBuilder {
         requireNonNull(table, "table");
         requireNonNull(column, "column");
         return with(new AddColumnOp(
-                table, column.name(), column.type(), column.defaultValue().orElse(null), column.isNotNull()));
+                table,
+                column.name(),
+                column.type(),
+                column.defaultValue().orElse(null),
+                column.isNotNull(),
+                column.fill().orElse(null),
+                column.fillColumns()));
     }
 
     /**

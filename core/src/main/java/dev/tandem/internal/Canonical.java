@@ -218,7 +218,8 @@ public final class Canonical {
             return "dual-write " + quote(s.id().value()) + ' ' + table(s.table()) + " old "
                     + columns(s.oldColumns()) + " forward " + mappings(s.forward()) + " backward "
                     + mappings(s.backward()) + " when " + expression(s.mappableWhen()) + " unmapped "
-                    + s.unmappedPolicy().name() + (s.copiesColumn() ? " copies-column" : "");
+                    + s.unmappedPolicy().name() + (s.copiesColumn() ? " copies-column" : "")
+                    + (s.notNullColumns().isEmpty() ? "" : " not-null " + columns(s.notNullColumns()));
         }
 
         @Override

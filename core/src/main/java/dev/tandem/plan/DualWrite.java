@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param copiesColumn whether the rule copies one column into a new one under another name (a rename by copy): the new
  *     column then takes over the old one's default, {@code NOT NULL} and indexes, and the executor refuses up front what
  *     it cannot carry over
+ * @param notNullColumns new columns that become {@code NOT NULL}: checked {@code NOT VALID} once the backfill filled
+ *     them, validated and set at contract
  */
 public record DualWrite(
         StepId id,
@@ -38,7 +40,8 @@ public record DualWrite(
         List<ColumnMapping> backward,
         @Nullable SqlExpression mappableWhen,
         UnmappedPolicy unmappedPolicy,
-        boolean copiesColumn)
+        boolean copiesColumn,
+        List<Identifier> notNullColumns)
         implements Step {
 
     /**
@@ -52,6 +55,7 @@ public record DualWrite(
      * @param mappableWhen the mappability condition, or {@code null}
      * @param unmappedPolicy the unmapped-value policy
      * @param copiesColumn whether it is a rename by copy
+     * @param notNullColumns new columns that become NOT NULL
      * @throws IllegalArgumentException if a side is empty, a column appears on both sides or twice, or a backward
      *     assignment targets a column that is not an old-side column, or a copy has more than one column a side
      */
@@ -62,6 +66,7 @@ public record DualWrite(
         forward = List.copyOf(forward);
         backward = List.copyOf(backward);
         requireNonNull(unmappedPolicy, "unmappedPolicy");
+        notNullColumns = List.copyOf(notNullColumns);
         Checks.argument(!oldColumns.isEmpty(), "DualWrite %s: at least one old column is required", id);
         Checks.argument(!forward.isEmpty(), "DualWrite %s: at least one forward mapping is required", id);
         Set<Identifier> seen = new HashSet<>(oldColumns);
@@ -77,6 +82,13 @@ public record DualWrite(
                 !copiesColumn || (oldColumns.size() == 1 && forward.size() == 1),
                 "DualWrite %s: a column copy has exactly one old and one new column",
                 id);
+        for (Identifier n : notNullColumns) {
+            Checks.argument(
+                    forward.stream().anyMatch(m -> m.column().equals(n)),
+                    "DualWrite %s: NOT NULL column %s is not a new column",
+                    id,
+                    n.quoted());
+        }
         Set<Identifier> backwardTargets = new HashSet<>();
         for (ColumnMapping m : backward) {
             Checks.argument(
@@ -112,7 +124,31 @@ public record DualWrite(
             List<ColumnMapping> backward,
             @Nullable SqlExpression mappableWhen,
             UnmappedPolicy unmappedPolicy) {
-        this(id, table, oldColumns, forward, backward, mappableWhen, unmappedPolicy, false);
+        this(id, table, oldColumns, forward, backward, mappableWhen, unmappedPolicy, false, List.of());
+    }
+
+    /**
+     * A rule without NOT NULL new columns.
+     *
+     * @param id step id
+     * @param table the table
+     * @param oldColumns old-side columns
+     * @param forward new-side assignments
+     * @param backward old-side assignments
+     * @param mappableWhen the mappability condition, or {@code null}
+     * @param unmappedPolicy the unmapped-value policy
+     * @param copiesColumn whether it is a rename by copy
+     */
+    public DualWrite(
+            StepId id,
+            TableName table,
+            List<Identifier> oldColumns,
+            List<ColumnMapping> forward,
+            List<ColumnMapping> backward,
+            @Nullable SqlExpression mappableWhen,
+            UnmappedPolicy unmappedPolicy,
+            boolean copiesColumn) {
+        this(id, table, oldColumns, forward, backward, mappableWhen, unmappedPolicy, copiesColumn, List.of());
     }
 
     /** {@return the new representation's columns, in forward-mapping order} */
@@ -140,7 +176,8 @@ public record DualWrite(
      * @param policy the policy
      */
     public DualWrite withUnmappedPolicy(UnmappedPolicy policy) {
-        return new DualWrite(id, table, oldColumns, forward, backward, mappableWhen, policy, copiesColumn);
+        return new DualWrite(
+                id, table, oldColumns, forward, backward, mappableWhen, policy, copiesColumn, notNullColumns);
     }
 
     @Override

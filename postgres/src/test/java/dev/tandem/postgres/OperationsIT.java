@@ -423,6 +423,26 @@ class OperationsIT {
                                     .containsExactly("UNIQUE (email_address)");
                         }),
                 new Case(
+                        "NOT NULL column filled by an expression",
+                        p -> p.addColumn(
+                                CUSTOMERS,
+                                Column.named("email_domain", ColumnType.TEXT)
+                                        .notNull()
+                                        .filledFrom(SqlExpression.trusted("split_part(email, '@', 2)"), "email")),
+                        List.of(OLD_CUSTOMER, "UPDATE customers SET email = 'c9@moved.example' WHERE id = 9"),
+                        // the new version writes the column itself: after contract no trigger fills it
+                        List.of(
+                                "INSERT INTO customers (name, email, address, email_domain) VALUES"
+                                        + " ('n ' || gen_random_uuid(), 'n@new.example', 'a', 'new.example')"
+                                        + " ON CONFLICT (email) DO NOTHING",
+                                "SELECT email_domain FROM customers WHERE id = 9"),
+                        List.of("split_part(email, '@', 2)", "IS NOT NULL) NOT VALID", "SET NOT NULL"),
+                        ds -> {
+                            assertThat(notNull(ds, "customers", "email_domain")).isTrue();
+                            assertThat(Db.strings(ds, "SELECT email_domain FROM customers WHERE id = 9"))
+                                    .containsExactly("moved.example");
+                        }),
+                new Case(
                         "raw VALIDATE after the backfill",
                         p -> p.rawSql(
                                         Phase.EXPAND,

@@ -264,68 +264,110 @@ public final class PostgresRenderer {
         return out;
     }
 
-    /**
-     * After the backfill, when every row has the copy filled and the trigger keeps it so: the copy's NOT NULL as a
-     * {@code CHECK ... NOT VALID}. Before, any update of a row the backfill had not reached would break it.
-     */
-    private @Nullable SqlUnit copyNotNullUnit(DualWrite rule, TableFacts facts) {
-        ColumnFacts f = facts.column(rule.oldColumns().get(0));
-        if (f == null || !f.notNull()) {
-            return null;
+    /** The NOT NULL checks a rule adds after the backfill: the copy's (if the old column is NOT NULL), and its own. */
+    private List<SqlUnit> lateNotNullUnits(DualWrite rule, TableFacts facts) {
+        List<SqlUnit> out = new ArrayList<>();
+        for (LateNotNull n : lateNotNulls(rule, facts)) {
+            TableName t = qualify(rule.table());
+            out.add(locked(
+                    Phase.BACKFILL,
+                    List.of(n.marker()),
+                    t,
+                    LockMode.ACCESS_EXCLUSIVE,
+                    List.of(new RenderedStatement(
+                            "ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT " + Sql.ident(n.check()) + " CHECK ("
+                                    + Sql.ident(n.column()) + " IS NOT NULL) NOT VALID",
+                            LockMode.ACCESS_EXCLUSIVE,
+                            t,
+                            false,
+                            false,
+                            "catalog-only: every row is filled now, and new writes are checked; contract validates it"
+                                    + " and sets NOT NULL"))));
         }
-        TableName t = qualify(rule.table());
-        return locked(
-                Phase.BACKFILL,
-                List.of(StepId.of(rule.id().value() + "/carry-not-null")),
-                t,
-                LockMode.ACCESS_EXCLUSIVE,
-                List.of(new RenderedStatement(
-                        "ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
-                                + Sql.ident(Names.notNullCheck(planId, rule.id())) + " CHECK ("
-                                + Sql.ident(rule.newColumns().get(0)) + " IS NOT NULL) NOT VALID",
-                        LockMode.ACCESS_EXCLUSIVE,
-                        t,
-                        false,
-                        false,
-                        "catalog-only: every row is filled now, and new writes are checked; contract validates it"
-                                + " and sets NOT NULL")));
+        return out;
     }
 
     /**
-     * Contract, before the table's drop unit: the copy's NOT NULL check, added if the backfill phase did not (a forced
+     * A new column that becomes NOT NULL: checked {@code NOT VALID} after the backfill, when every row has it filled and
+     * the trigger keeps it so (before, any update of a row the backfill had not reached would break the check),
+     * validated and set at contract.
+     */
+    private record LateNotNull(Identifier column, Identifier check, StepId marker) {}
+
+    private List<LateNotNull> lateNotNulls(DualWrite rule, TableFacts facts) {
+        List<LateNotNull> out = new ArrayList<>();
+        if (rule.copiesColumn()) {
+            ColumnFacts f = facts.column(rule.oldColumns().get(0));
+            if (f != null && f.notNull()) {
+                out.add(new LateNotNull(
+                        rule.newColumns().get(0),
+                        Names.notNullCheck(planId, rule.id()),
+                        StepId.of(rule.id().value() + "/carry-not-null")));
+            }
+        }
+        for (Identifier c : rule.notNullColumns()) {
+            StepId marker = StepId.of(rule.id().value() + "/not-null-" + c.value());
+            out.add(new LateNotNull(c, Names.notNullCheck(planId, marker), marker));
+        }
+        return out;
+    }
+
+    /**
+     * Contract, before the table's drop unit: each late NOT NULL check, added if the backfill phase did not (a forced
      * contract), then validated (a scan; reads and writes go on).
      */
     private List<SqlUnit> validateCopyUnits(DualWrite rule, TableFacts facts) {
-        ColumnFacts f = facts.column(rule.oldColumns().get(0));
-        if (f == null || !f.notNull()) {
-            return List.of();
-        }
+        List<SqlUnit> out = new ArrayList<>();
         TableName t = qualify(rule.table());
-        Identifier check = Names.notNullCheck(planId, rule.id());
-        String missing = "NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = "
-                + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND conname = " + Sql.literal(check.value()) + ")"
-                + " AND EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = " + Sql.literal(Sql.table(t))
-                + "::pg_catalog.regclass AND attname = "
-                + Sql.literal(rule.newColumns().get(0).value())
-                + " AND NOT attisdropped)";
-        String add = "BEGIN\n  IF " + missing + " THEN\n    ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
-                + Sql.ident(check) + " CHECK (" + Sql.ident(rule.newColumns().get(0)) + " IS NOT NULL) NOT VALID;\n"
-                + "  END IF;\nEND\n";
-        // no step markers: neither drops anything (rollback stays possible), and both run again safely
-        return List.of(
-                locked(
-                        Phase.CONTRACT,
-                        List.of(),
-                        t,
-                        LockMode.ACCESS_EXCLUSIVE,
-                        List.of(new RenderedStatement(
-                                "DO " + Sql.dollarQuoted(add),
-                                LockMode.ACCESS_EXCLUSIVE,
-                                t,
-                                false,
-                                false,
-                                "catalog-only: the copy's NOT NULL check, if the backfill phase did not add it"))),
-                validateCopyUnit(t, check));
+        for (LateNotNull n : lateNotNulls(rule, facts)) {
+            String missing = "NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = "
+                    + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND conname = "
+                    + Sql.literal(n.check().value())
+                    + ") AND EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = " + Sql.literal(Sql.table(t))
+                    + "::pg_catalog.regclass AND attname = "
+                    + Sql.literal(n.column().value()) + " AND NOT attisdropped)";
+            String add = "BEGIN\n  IF " + missing + " THEN\n    ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
+                    + Sql.ident(n.check()) + " CHECK (" + Sql.ident(n.column()) + " IS NOT NULL) NOT VALID;\n"
+                    + "  END IF;\nEND\n";
+            // no step markers: neither drops anything (rollback stays possible), and both run again safely
+            out.add(locked(
+                    Phase.CONTRACT,
+                    List.of(),
+                    t,
+                    LockMode.ACCESS_EXCLUSIVE,
+                    List.of(new RenderedStatement(
+                            "DO " + Sql.dollarQuoted(add),
+                            LockMode.ACCESS_EXCLUSIVE,
+                            t,
+                            false,
+                            false,
+                            "catalog-only: the NOT NULL check, if the backfill phase did not add it"))));
+            out.add(validateCopyUnit(t, n.check()));
+        }
+        return out;
+    }
+
+    /** In the table's contract unit, once the trigger is gone: the rule's own NOT NULL columns, without a scan. */
+    private List<RenderedStatement> setLateNotNulls(DualWrite rule, TableFacts facts) {
+        List<RenderedStatement> out = new ArrayList<>();
+        TableName t = qualify(rule.table());
+        for (LateNotNull n : lateNotNulls(rule, facts)) {
+            if (rule.copiesColumn() && n.column().equals(rule.newColumns().get(0))) {
+                continue; // the copy's is set by takeOver, after the old column is gone
+            }
+            out.add(new RenderedStatement(
+                    "ALTER TABLE " + Sql.table(t) + " ALTER COLUMN " + Sql.ident(n.column()) + " SET NOT NULL",
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t,
+                    false,
+                    false,
+                    "no scan: the validated CHECK proves it"));
+            out.add(RenderedStatement.of(
+                    "ALTER TABLE " + Sql.table(t) + " DROP CONSTRAINT IF EXISTS " + Sql.ident(n.check()),
+                    LockMode.ACCESS_EXCLUSIVE,
+                    t));
+        }
+        return out;
     }
 
     private SqlUnit validateCopyUnit(TableName t, Identifier check) {
@@ -913,7 +955,7 @@ public final class PostgresRenderer {
             List<DualWrite> tableRules = rules.getOrDefault(table, List.of());
             TableFacts f = facts.get(table);
             for (DualWrite r : tableRules) {
-                if (r.copiesColumn() && f != null) {
+                if (f != null) {
                     units.addAll(validateCopyUnits(r, f));
                 }
             }
@@ -929,6 +971,9 @@ public final class PostgresRenderer {
             for (DualWrite r : tableRules) {
                 if (r.copiesColumn() && f != null) {
                     body.addAll(takeOver(r, f));
+                }
+                if (f != null) {
+                    body.addAll(setLateNotNulls(r, f));
                 }
             }
             for (Changes.SwapParts sw : tableSwaps) {
@@ -965,9 +1010,8 @@ public final class PostgresRenderer {
         List<SqlUnit> units = new ArrayList<>();
         for (DualWrite rule : plan.dualWrites()) {
             TableFacts f = facts.get(qualify(rule.table()));
-            SqlUnit notNull = rule.copiesColumn() && f != null ? copyNotNullUnit(rule, f) : null;
-            if (notNull != null) {
-                units.add(notNull);
+            if (f != null) {
+                units.addAll(lateNotNullUnits(rule, f));
             }
         }
         ChangeContext withFacts = ctx.withFacts(facts);
