@@ -161,7 +161,8 @@ public final class PlanBuilder {
      *
      * <p>Tandem cannot check raw SQL, so it is accepted only with a reason, which stays in the plan. Explaining the plan
      * shows the lint findings for the statement (locks, rewrites) from the unsafe-operations catalogue. Statements
-     * containing {@code CONCURRENTLY} or {@code VACUUM} run outside a transaction.
+     * PostgreSQL refuses inside a transaction block ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...; see
+     * {@link SqlStatement#requiresNoTransaction()}) run outside one.
      *
      * @param phase {@link Phase#EXPAND} or {@link Phase#CONTRACT}
      * @param statement the statement
