@@ -364,8 +364,7 @@ public final class PostgresRenderer {
             @Override
             public SqlUnit visitRaw(RawChange c) {
                 RawSqlLinter.Finding f = RawSqlLinter.lint(c.statement(), defaultSchema);
-                String note = "raw SQL, unsafe accepted: " + c.unsafeReason()
-                        + (f.finding().isEmpty() ? "" : "; lint: " + f.finding());
+                String note = "raw SQL, unsafe accepted: " + c.unsafeReason() + f.label();
                 RenderedStatement s = new RenderedStatement(
                         c.statement().sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note);
                 return new SqlUnit(phase, List.of(id), List.of(s), c.transactional(), f.relation(), f.lock(), false)
