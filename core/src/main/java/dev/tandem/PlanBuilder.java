@@ -957,9 +957,10 @@ public final class PlanBuilder {
      *
      * <p>Tandem cannot check raw SQL, so it is accepted only with a reason, which stays in the plan. Explaining the plan
      * shows the lint findings for the statement (locks, rewrites) from the unsafe-operations catalogue. Statements
-     * PostgreSQL refuses to run in a transaction ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...) run outside
-     * one. {@link Phase#BACKFILL} places it at the end of the backfill phase, after every backfill, while the old
-     * version still runs (for example a {@code VALIDATE CONSTRAINT}).
+     * PostgreSQL refuses inside a transaction block ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...; see
+     * {@link SqlStatement#requiresNoTransaction()}) run outside one. {@link Phase#BACKFILL} places it at the end of the
+     * backfill phase, after every backfill, while the old version still runs (for example a
+     * {@code VALIDATE CONSTRAINT}).
      *
      * @param phase the phase
      * @param statement the statement

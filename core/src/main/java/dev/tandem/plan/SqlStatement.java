@@ -3,12 +3,13 @@ package dev.tandem.plan;
 import static java.util.Objects.requireNonNull;
 
 import dev.tandem.internal.SqlText;
-import java.util.Locale;
+import dev.tandem.internal.TransactionBlock;
 
 /**
  * One complete SQL statement written by the plan's author, for raw-SQL steps. It runs verbatim; see {@link RawSql}.
  * A single trailing {@code ;} is allowed; several statements are not, so that each runs in its own short, retried
- * transaction and can be shown with its lock in a plan's explanation.
+ * transaction and can be shown with its lock in a plan's explanation. A {@code ;} inside a literal, a comment,
+ * parentheses or a {@code BEGIN ATOMIC} function body does not separate statements.
  *
  * <p>Instances are immutable and thread-safe.
  *
@@ -42,12 +43,16 @@ public record SqlStatement(String sql) {
     }
 
     /**
-     * {@return whether PostgreSQL refuses to run this statement inside a transaction block ({@code ... CONCURRENTLY},
-     * {@code VACUUM})}
+     * {@return whether PostgreSQL refuses to run this statement inside a transaction block}
+     *
+     * <p>Decided on the statement's tokens, not its text: {@code CREATE INDEX CONCURRENTLY}, {@code DROP INDEX
+     * CONCURRENTLY}, {@code REINDEX ... CONCURRENTLY}, {@code REINDEX SCHEMA|DATABASE|SYSTEM}, {@code ALTER TABLE ...
+     * DETACH PARTITION ... CONCURRENTLY}, {@code VACUUM}, {@code CLUSTER} without a table, {@code CREATE|DROP
+     * DATABASE}, {@code CREATE|DROP TABLESPACE}, {@code ALTER SYSTEM} and a few more. A comment or a string that
+     * mentions {@code CONCURRENTLY} does not count.
      */
     public boolean requiresNoTransaction() {
-        String upper = sql.toUpperCase(Locale.ROOT);
-        return upper.contains("CONCURRENTLY") || upper.startsWith("VACUUM");
+        return TransactionBlock.refuses(sql);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.tandem.postgres.internal;
 
+import dev.tandem.internal.SqlTokens;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.TableName;
 import java.sql.Connection;
@@ -7,10 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A {@code CREATE INDEX CONCURRENTLY} statement. When such a build fails (a lock timeout while it waits for older
@@ -23,30 +21,45 @@ import java.util.regex.Pattern;
  */
 record ConcurrentIndex(Identifier schema, Identifier name) {
 
-    private static final Pattern CREATE = Pattern.compile(
-            "^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\\s+ON\\s",
-            Pattern.CASE_INSENSITIVE);
-
     /** {@return the index a statement builds concurrently, if it is such a statement on a known table} */
     static Optional<ConcurrentIndex> of(RenderedStatement statement) {
-        Matcher m = CREATE.matcher(statement.sql());
         TableName table = statement.relation();
-        if (!m.find() || table == null || table.schema() == null) {
+        Identifier schema = table == null ? null : table.schema();
+        if (schema == null) {
             return Optional.empty();
         }
-        String raw = m.group(1);
-        Identifier name = raw.startsWith("\"")
-                ? Identifier.of(raw.substring(1, raw.length() - 1).replace("\"\"", "\""))
-                : Identifier.of(raw.toLowerCase(Locale.ROOT));
-        return Optional.of(new ConcurrentIndex(table.schema(), name));
+        // read as tokens, so that a comment before the statement or between its words changes nothing
+        SqlTokens.Cursor c = new SqlTokens.Cursor(SqlTokens.code(statement.sql()));
+        if (!c.accept("CREATE")) {
+            return Optional.empty();
+        }
+        c.accept("UNIQUE");
+        if (!c.accept("INDEX", "CONCURRENTLY")) {
+            return Optional.empty();
+        }
+        c.accept("IF", "NOT", "EXISTS");
+        SqlTokens.Token name = c.next();
+        if (name == null
+                || !name.isIdentifier()
+                || !c.at("ON")
+                || name.identifier().isBlank()) {
+            // without a name PostgreSQL picks one, which the runner cannot know
+            return Optional.empty();
+        }
+        return Optional.of(new ConcurrentIndex(schema, Identifier.of(name.identifier())));
     }
 
-    private static final Pattern REINDEX = Pattern.compile(
-            "^\\s*REINDEX\\s*(\\([^)]*\\)\\s*)?(INDEX|TABLE)\\s+CONCURRENTLY\\s", Pattern.CASE_INSENSITIVE);
-
-    /** {@return whether the statement is a {@code REINDEX ... CONCURRENTLY}} */
+    /** {@return whether the statement is a {@code REINDEX INDEX|TABLE} that rebuilds concurrently} */
     static boolean isConcurrentReindex(RenderedStatement statement) {
-        return REINDEX.matcher(statement.sql()).find();
+        SqlTokens.Cursor c = new SqlTokens.Cursor(SqlTokens.code(statement.sql()));
+        if (!c.accept("REINDEX")) {
+            return false;
+        }
+        boolean concurrently = SqlTokens.enabled(c.options(), "concurrently");
+        if (!c.accept("INDEX") && !c.accept("TABLE")) {
+            return false;
+        }
+        return concurrently || c.at("CONCURRENTLY");
     }
 
     /**

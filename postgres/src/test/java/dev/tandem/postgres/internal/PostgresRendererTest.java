@@ -167,8 +167,10 @@ class PostgresRendererTest {
         assertThat(s.rewritesTable()).isTrue();
         assertThat(s.relation()).isEqualTo("\"public\".\"customers\"");
         assertThat(s.note())
-                .isEqualTo("raw SQL, unsafe accepted: small table, maintenance window; lint: UNSAFE: changes a type in"
-                        + " place; rewrites the table under ACCESS EXCLUSIVE unless binary-compatible");
+                .isEqualTo(
+                        "raw SQL, unsafe accepted: small table, maintenance window; lint: UNSAFE: changes the type of"
+                                + " zip in place: rewrites the table and its indexes under ACCESS EXCLUSIVE unless the types are"
+                                + " binary-compatible");
     }
 
     @Test

@@ -47,13 +47,8 @@ final class RawSqlChange implements ChangeRenderer<RawChange> {
         @Nullable TableName relation = null;
         for (SqlStatement s : statements) {
             RawSqlLinter.Finding f = RawSqlLinter.lint(s, ctx.defaultSchema());
-            rendered.add(new RenderedStatement(
-                    s.sql(),
-                    f.lock(),
-                    f.relation(),
-                    f.rewrites(),
-                    f.scans(),
-                    note + (f.finding().isEmpty() ? "" : "; lint: " + f.finding())));
+            rendered.add(
+                    new RenderedStatement(s.sql(), f.lock(), f.relation(), f.rewrites(), f.scans(), note + f.label()));
             if (f.lock().compareTo(strongest) > 0) {
                 strongest = f.lock();
                 relation = f.relation();
