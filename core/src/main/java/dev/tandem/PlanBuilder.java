@@ -16,6 +16,7 @@ import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
@@ -25,6 +26,7 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
@@ -76,7 +78,9 @@ public final class PlanBuilder {
                     CreateTableOp,
                     DropTableOp,
                     RenameTableOp,
-                    ChangeTypeOp {
+                    ChangeTypeOp,
+                    DropNotNullOp,
+                    RenameConstraintOp {
         void compile(Compilation c);
     }
 
@@ -482,6 +486,29 @@ public final class PlanBuilder {
         }
     }
 
+    private record DropNotNullOp(TableName table, Identifier column) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, column), c.usedIds, "drop-not-null");
+            String where = name + "/drop-not-null";
+            checkNames(c.violations, where, table, List.of(column));
+            claim(c.violations, c.notNullColumns, table, column, where, "made NOT NULL or nullable");
+            c.expands.add(new Expand(StepId.of(where), new DropNotNull(table, column)));
+        }
+    }
+
+    private record RenameConstraintOp(TableName table, Identifier constraint, Identifier newName) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(defaultName(table, constraint), c.usedIds, "rename-constraint");
+            String where = name + "/rename-constraint";
+            checkNames(c.violations, where, table, List.of(constraint, newName));
+            c.claimConstraint(table, constraint, where);
+            c.claimConstraint(table, newName, where);
+            c.expands.add(new Expand(StepId.of(where), new RenameConstraint(table, constraint, newName)));
+        }
+    }
+
     /** What compiling the operations collects: the steps of each phase in plan order, claims, and violations. */
     private static final class Compilation {
         final List<Violation> violations = new ArrayList<>();
@@ -800,6 +827,38 @@ public final class PlanBuilder {
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(enforcement, "enforcement")));
+    }
+
+    /**
+     * {@return a builder that also drops a column's {@code NOT NULL} in expand, catalog-only}
+     *
+     * <p>The new version may leave the column out from expand on. Rollback restores the {@code NOT NULL} without a long
+     * lock, and refuses while rows have NULL there (it says how to fix them).
+     *
+     * @param table the table
+     * @param column the column
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder dropNotNull(TableName table, String column) {
+        return with(new DropNotNullOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column"))));
+    }
+
+    /**
+     * {@return a builder that also renames a constraint in expand (catalog-only; its index is renamed with it)}
+     *
+     * <p>Code that recognises a violation by the constraint's name sees the new name from expand on. Rollback renames it
+     * back.
+     *
+     * @param table the table
+     * @param name the current name
+     * @param newName the new name
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder renameConstraint(TableName table, String name, String newName) {
+        return with(new RenameConstraintOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(name, "name")),
+                Identifier.of(requireNonNull(newName, "newName"))));
     }
 
     /**
@@ -1254,6 +1313,16 @@ public final class PlanBuilder {
 
         @Override
         public java.util.Optional<TableName> visitSwapColumn(SwapColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitDropNotNull(DropNotNull c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitRenameConstraint(RenameConstraint c) {
             return java.util.Optional.of(c.table());
         }
 

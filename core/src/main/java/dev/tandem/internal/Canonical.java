@@ -12,6 +12,7 @@ import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
@@ -19,6 +20,7 @@ import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
@@ -157,6 +159,17 @@ public final class Canonical {
         public String visitPrepareSwap(PrepareSwap c) {
             return "prepare-swap " + table(c.table()) + ' ' + quote(c.column().value()) + " shadow "
                     + quote(c.shadow().value());
+        }
+
+        @Override
+        public String visitDropNotNull(DropNotNull c) {
+            return "drop-not-null " + table(c.table()) + ' ' + quote(c.column().value());
+        }
+
+        @Override
+        public String visitRenameConstraint(RenameConstraint c) {
+            return "rename-constraint " + table(c.table()) + ' '
+                    + quote(c.name().value()) + " to " + quote(c.newName().value());
         }
 
         @Override

@@ -21,6 +21,8 @@ public sealed interface SchemaChange
                 DropView,
                 PrepareSwap,
                 SwapColumn,
+                DropNotNull,
+                RenameConstraint,
                 RawChange {
 
     /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
@@ -93,6 +95,16 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitSwapColumn(SwapColumn change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropNotNull(DropNotNull change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitRenameConstraint(RenameConstraint change) {
                 return true;
             }
 
@@ -214,6 +226,20 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitSwapColumn(SwapColumn change);
+
+        /**
+         * {@return the result for a dropped NOT NULL}
+         *
+         * @param change the change
+         */
+        R visitDropNotNull(DropNotNull change);
+
+        /**
+         * {@return the result for a renamed constraint}
+         *
+         * @param change the change
+         */
+        R visitRenameConstraint(RenameConstraint change);
 
         /**
          * {@return the result for a raw-SQL change}

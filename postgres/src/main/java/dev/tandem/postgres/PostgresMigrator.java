@@ -555,16 +555,29 @@ public final class PostgresMigrator {
      */
     private static void refuseNullsInRelaxedColumns(
             Connection c, MigrationPlan plan, PostgresRenderer renderer, Set<String> expanded) throws SQLException {
-        for (Step s : plan.steps(Phase.CONTRACT)) {
-            if (!(s instanceof Contract k)
-                    || !(k.change() instanceof DropColumn d)
-                    || !expanded.contains(k.id().value())) {
+        for (Step s : plan.steps()) {
+            // a NOT NULL expand relaxed: for a dropped column, or by dropNotNull
+            TableName table;
+            dev.tandem.plan.Identifier column;
+            String why;
+            if (s instanceof Contract k && k.change() instanceof DropColumn dc) {
+                table = dc.table();
+                column = dc.column();
+                why = "the new version no longer writes it, so expand let it be NULL";
+            } else if (s instanceof Expand e && e.change() instanceof dev.tandem.plan.DropNotNull dn) {
+                table = dn.table();
+                column = dn.column();
+                why = "the plan dropped its NOT NULL";
+            } else {
                 continue;
             }
-            TableName t = renderer.qualify(d.table());
+            if (!expanded.contains(s.id().value())) {
+                continue;
+            }
+            TableName t = renderer.qualify(table);
             long nulls;
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + t.quoted() + " WHERE "
-                    + d.column().quoted() + " IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM " + t.quoted() + " WHERE " + column.quoted() + " IS NULL")) {
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     nulls = rs.getLong(1);
@@ -578,12 +591,11 @@ public final class PostgresMigrator {
                                 + " of "
                                 + t.quoted()
                                 + (nulls == 1 ? " has" : " have") + " no value in "
-                                + d.column().quoted()
-                                + " (the new version no longer writes it,"
-                                + " so expand let it be NULL), and rollback restores its NOT NULL constraint. Stop the"
+                                + column.quoted()
+                                + " (" + why + "), and rollback restores its NOT NULL constraint. Stop the"
                                 + " new version, give those rows a value (UPDATE " + t.quoted() + " SET "
-                                + d.column().quoted() + " = ... WHERE "
-                                + d.column().quoted() + " IS NULL), then run"
+                                + column.quoted() + " = ... WHERE "
+                                + column.quoted() + " IS NULL), then run"
                                 + " rollback again. Nothing was changed.");
             }
         }

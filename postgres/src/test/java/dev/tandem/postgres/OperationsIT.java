@@ -443,6 +443,20 @@ class OperationsIT {
                                     .containsExactly("moved.example");
                         }),
                 new Case(
+                        "drop NOT NULL",
+                        p -> p.dropNotNull(CUSTOMERS, "name"),
+                        List.of(OLD_CUSTOMER, "SELECT name FROM customers WHERE id = 3"),
+                        List.of("INSERT INTO customers (email, address) VALUES (gen_random_uuid() || '@x.org', 'a')"),
+                        List.of("ALTER COLUMN \"name\" DROP NOT NULL", "VALIDATE CONSTRAINT"),
+                        ds -> assertThat(notNull(ds, "customers", "name")).isFalse()),
+                new Case(
+                        "rename a constraint",
+                        p -> p.renameConstraint(ORDERS, "orders_note_short", "orders_note_length"),
+                        oldOrders,
+                        List.of(OLD_READ),
+                        List.of("RENAME CONSTRAINT \"orders_note_short\" TO \"orders_note_length\""),
+                        ds -> assertThat(validated(ds, "orders_note_length")).isTrue()),
+                new Case(
                         "raw VALIDATE after the backfill",
                         p -> p.rawSql(
                                         Phase.EXPAND,
@@ -740,6 +754,25 @@ class OperationsIT {
         migrator.contract(plan);
         assertThat(Db.strings(ds, "SELECT payload::text FROM orders WHERE id = 3"))
                 .containsExactly("{}");
+    }
+
+    @Test
+    void dropNotNull_rollbackWithNullsWritten_isRefusedAndSaysHowToFix() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("name-optional")
+                .dropNotNull(CUSTOMERS, "name")
+                .build();
+        migrator.expand(plan);
+        Db.exec(ds, "INSERT INTO customers (email, address) VALUES ('nameless@example.com', 'a')");
+        assertThatThrownBy(() -> migrator.rollback(plan))
+                .isInstanceOf(dev.tandem.PlanStateException.class)
+                .hasMessageContaining("1 row")
+                .hasMessageContaining("the plan dropped its NOT NULL");
+        Db.exec(ds, "UPDATE customers SET name = 'someone' WHERE name IS NULL");
+        migrator.rollback(plan);
+        assertThat(notNull(ds, "customers", "name")).isTrue();
+        assertThat(Db.count(ds, "SELECT count(*) FROM pg_constraint WHERE conname LIKE 'tandem_nn_%'"))
+                .isZero();
     }
 
     @Test

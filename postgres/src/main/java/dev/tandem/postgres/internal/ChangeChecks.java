@@ -12,6 +12,7 @@ import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
@@ -19,6 +20,7 @@ import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
@@ -190,6 +192,16 @@ final class ChangeChecks {
 
             @Override
             public java.util.Optional<TableName> visitSwapColumn(SwapColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitDropNotNull(DropNotNull c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitRenameConstraint(RenameConstraint c) {
                 return java.util.Optional.of(c.table());
             }
 
@@ -424,6 +436,36 @@ final class ChangeChecks {
 
             @Override
             public Boolean visitSwapColumn(SwapColumn x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitDropNotNull(DropNotNull x) {
+                ColumnFacts f = table.facts().column(x.column());
+                if (f == null) {
+                    columns(where, t, table, List.of(x.column()), "column");
+                } else if (!f.notNull()) {
+                    violations.add(new Violation(
+                            where,
+                            "column " + x.column().quoted() + " is already nullable; rollback would make it NOT NULL."
+                                    + " Remove the operation"));
+                } else if (table.facts().key().stream().anyMatch(k -> k.name().equals(x.column()))) {
+                    violations.add(new Violation(
+                            where, "column " + x.column().quoted() + " is part of the primary key, which is NOT NULL"));
+                }
+                return true;
+            }
+
+            @Override
+            public Boolean visitRenameConstraint(RenameConstraint x) {
+                if (!constraintExists(c, t, x.name())) {
+                    violations.add(new Violation(
+                            where, "constraint " + x.name().quoted() + " does not exist on " + t.quoted()));
+                }
+                if (constraintExists(c, t, x.newName())) {
+                    violations.add(new Violation(
+                            where, "constraint " + x.newName().quoted() + " already exists on " + t.quoted()));
+                }
                 return true;
             }
 

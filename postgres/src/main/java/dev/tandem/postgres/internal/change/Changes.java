@@ -7,12 +7,14 @@ import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DropConstraint;
 import dev.tandem.plan.DropIndex;
+import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetNotNull;
@@ -42,6 +44,8 @@ public final class Changes {
     private static final DropViewChange DROP_VIEW = new DropViewChange();
     private static final PrepareSwapChange PREPARE_SWAP = new PrepareSwapChange();
     private static final SwapColumnChange SWAP_COLUMN = new SwapColumnChange();
+    private static final DropNotNullChange DROP_NOT_NULL = new DropNotNullChange();
+    private static final RenameConstraintChange RENAME_CONSTRAINT = new RenameConstraintChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -119,6 +123,16 @@ public final class Changes {
             @Override
             public List<SqlUnit> visitSwapColumn(SwapColumn c) {
                 return call.on(SWAP_COLUMN, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitDropNotNull(DropNotNull c) {
+                return call.on(DROP_NOT_NULL, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitRenameConstraint(RenameConstraint c) {
+                return call.on(RENAME_CONSTRAINT, c);
             }
 
             @Override
