@@ -329,6 +329,26 @@ class OperationsIT {
     }
 
     @Test
+    void dropsAndRenames_explained() throws Exception {
+        execute("CREATE INDEX customers_created_idx ON customers (created_at)");
+        execute("ALTER TABLE customers ADD CONSTRAINT customers_name_short CHECK (length(name) < 200)");
+        // tag::drops-and-renames[]
+        TableName customers = TableName.of("customers");
+        MigrationPlan plan = MigrationPlan.named("customers-cleanup")
+                .dropIndex(customers, "customers_created_idx")
+                .dropConstraint(customers, "customers_name_short")
+                .dropNotNull(customers, "name")
+                .renameConstraint(customers, "customers_email_key", "customers_email_unique")
+                .build();
+        // end::drops-and-renames[]
+        DocOutputs.check(
+                PAGE, "drops-and-renames-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT count(*) FROM pg_constraint WHERE conname = 'customers_email_unique'"))
+                .isEqualTo("1");
+    }
+
+    @Test
     void renameColumnByCopy_bothNamesWork_untilContract() throws Exception {
         // tag::rename-by-copy[]
         MigrationPlan plan = MigrationPlan.named("customers-full-name")
