@@ -776,6 +776,49 @@ class OperationsIT {
     }
 
     @Test
+    void checkCallingAFunctionAnAppRoleCouldReplace_isRefused_andNothingRunsIt() throws Exception {
+        Db.exec(ds, "CREATE SCHEMA shared");
+        Db.exec(ds, "GRANT CREATE ON SCHEMA shared TO PUBLIC");
+        Db.exec(ds, "CREATE SEQUENCE shared.calls");
+        // if anything evaluated it while checking (EXPLAIN folds immutable calls), the sequence would have moved
+        Db.exec(
+                ds,
+                "CREATE FUNCTION shared.positive(numeric) RETURNS boolean LANGUAGE plpgsql IMMUTABLE"
+                        + " AS $$ BEGIN PERFORM nextval('shared.calls'); RETURN $1 >= 0; END $$");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("planted")
+                .addCheck(
+                        ORDERS,
+                        "orders_total_ok",
+                        SqlExpression.trusted("shared.positive(1::numeric)"),
+                        Enforcement.FROM_EXPAND)
+                .build();
+        assertThatThrownBy(() -> migrator.expand(plan))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("in schema \"shared\", where PUBLIC may create objects");
+        assertThat(Db.strings(ds, "SELECT is_called::text FROM shared.calls")).containsExactly("false");
+    }
+
+    @Test
+    void renameTable_withRowLevelSecurity_isRefusedBeforePostgres15() throws Exception {
+        Db.exec(ds, "ALTER TABLE orders ENABLE ROW LEVEL SECURITY");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("rls-rename")
+                .renameTable(ORDERS, "purchases")
+                .build();
+        long version = Db.count(ds, "SELECT current_setting('server_version_num')::int");
+        if (version < 150000) {
+            assertThatThrownBy(() -> migrator.expand(plan))
+                    .isInstanceOf(PlanValidationException.class)
+                    .hasMessageContaining("row-level security");
+        } else {
+            migrator.expand(plan);
+            assertThat(Db.strings(ds, "SELECT reloptions::text FROM pg_class WHERE relname = 'orders'"))
+                    .containsExactly("{security_invoker=true}");
+        }
+    }
+
+    @Test
     void notNullColumnWithoutDefault_isRefusedByTheBuilder() {
         assertThatThrownBy(() -> MigrationPlan.named("nn")
                         .addColumn(ORDERS, Column.named("x", ColumnType.TEXT).notNull())

@@ -263,6 +263,14 @@ final class ChangeChecks {
             if (!tableExists(c, t)) {
                 violations.add(new Violation(where, "table " + t.quoted() + " does not exist"));
             }
+            if (Catalog.serverVersion(c) < 150000 && rowSecurityOrColumnGrants(c, t)) {
+                violations.add(new Violation(
+                        where,
+                        t.quoted() + " has row-level security or column privileges. Before PostgreSQL 15 a view cannot"
+                                + " check them as its user (security_invoker), so readers of the old name would get"
+                                + " the view owner's access. Rename it with rawSql and a view you define, or on"
+                                + " PostgreSQL 15 and later"));
+            }
             TableName target = renderer.qualify(rt.renamed());
             if (relationExists(c, target)) {
                 violations.add(
@@ -550,8 +558,8 @@ final class ChangeChecks {
                     try (Statement s = c.createStatement()) {
                         s.execute("SAVEPOINT tandem_type_check");
                         try {
-                            s.execute("EXPLAIN SELECT " + expr + " FROM (SELECT " + cols + " FROM ONLY " + Sql.table(t)
-                                    + " t) AS t");
+                            s.execute("CREATE TEMP VIEW tandem_type_check AS SELECT " + expr + " AS v FROM (SELECT "
+                                    + cols + " FROM ONLY " + Sql.table(t) + " t) AS t");
                         } catch (SQLException e) {
                             violations.add(new Violation(
                                     where,
@@ -604,6 +612,19 @@ final class ChangeChecks {
             }
         } catch (SQLException e) {
             violations.add(new Violation(where, "the column's views could not be read: " + firstLine(e)));
+        }
+    }
+
+    private static boolean rowSecurityOrColumnGrants(Connection c, TableName t) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT x.relrowsecurity OR EXISTS (SELECT FROM"
+                + " pg_catalog.pg_attribute a WHERE a.attrelid = x.oid AND a.attacl IS NOT NULL)"
+                + " FROM pg_catalog.pg_class x WHERE x.oid = pg_catalog.to_regclass(?)")) {
+            ps.setString(1, t.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return true; // unknown: refuse, the safe side
         }
     }
 
@@ -699,19 +720,29 @@ final class ChangeChecks {
             }
         }
         from.append(" FROM ONLY ").append(Sql.table(t)).append(" t) AS t");
+        viewChecks(c, where, "SELECT " + sql + " FROM " + from, what + " does not work on " + t.quoted() + ": ");
+    }
+
+    /**
+     * Creates a temporary view of {@code select} in a savepoint it rolls back: PostgreSQL resolves and type-checks every
+     * name without running anything (an EXPLAIN would fold immutable calls, running them). Then refuses functions and
+     * operators from schemas an application role could plant an overload in: VALIDATE and index builds run them with
+     * the migrator's rights.
+     */
+    private void viewChecks(Connection c, String where, String select, String failure) {
         try (Statement s = c.createStatement()) {
             s.execute("SAVEPOINT tandem_expression");
             try {
-                s.execute("EXPLAIN SELECT " + sql + " FROM " + from);
+                s.execute("CREATE TEMP VIEW tandem_expression_check AS " + select);
+                violations.addAll(Preflight.plantable(
+                        c, where, "pg_temp.tandem_expression_check", "validating or building it would run it"));
             } catch (SQLException e) {
+                violations.add(new Violation(where, failure + firstLine(e) + ". " + Preflight.RESOLUTION_HINT));
+            } finally {
                 s.execute("ROLLBACK TO SAVEPOINT tandem_expression");
-                violations.add(new Violation(
-                        where,
-                        what + " does not work on " + t.quoted() + ": " + firstLine(e) + ". "
-                                + Preflight.RESOLUTION_HINT));
             }
         } catch (SQLException e) {
-            violations.add(new Violation(where, what + " could not be checked: " + firstLine(e)));
+            violations.add(new Violation(where, "the expression could not be checked: " + firstLine(e)));
         }
     }
 

@@ -386,6 +386,20 @@ public final class Preflight {
      * migrator's rights. Refuse such a plan.
      */
     private void plantable(Connection c, DualWrite d, String view) throws SQLException {
+        violations.addAll(plantable(c, d.id().value(), view, "the backfill and verify would run it"));
+    }
+
+    /**
+     * {@return a violation for each function or operator the view's expressions call in a schema where a role other
+     * than the migrator may create objects}
+     *
+     * @param c the connection
+     * @param where the step, for the violation
+     * @param view the temporary view over the expressions
+     * @param runs what would run a planted overload with the migrator's rights, for the message
+     */
+    static List<Violation> plantable(Connection c, String where, String view, String runs) throws SQLException {
+        List<Violation> found = new ArrayList<>();
         String sql = "WITH deps AS ("
                 + " SELECT DISTINCT CASE WHEN dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
                 + "   THEN (SELECT p.pronamespace FROM pg_catalog.pg_proc p WHERE p.oid = dep.refobjid)"
@@ -410,11 +424,11 @@ public final class Preflight {
             ps.setString(1, view);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    violations.add(new Violation(
-                            d.id().value(),
+                    found.add(new Violation(
+                            where,
                             "an expression calls " + rs.getString(1) + " in schema \"" + rs.getString(2)
                                     + "\", where " + rs.getString(3) + " may create objects: such a role could plant"
-                                    + " an overload that resolves first, and the backfill and verify would run it"
+                                    + " an overload that resolves first, and " + runs
                                     + " with the migrator's rights. Revoke CREATE on that schema from them (REVOKE"
                                     + " CREATE ON SCHEMA " + Sql.ident(rs.getString(2)) + " FROM PUBLIC is the"
                                     + " default since PostgreSQL 15), or move the function to a schema only trusted"
@@ -422,6 +436,7 @@ public final class Preflight {
                 }
             }
         }
+        return found;
     }
 
     private static Map<Identifier, String> newColumnTypes(DualWrite d, Catalog.Table table) {
