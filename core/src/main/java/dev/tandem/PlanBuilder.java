@@ -11,6 +11,8 @@ import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CopyColumn;
+import dev.tandem.plan.CopyIndexes;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
@@ -26,6 +28,7 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
@@ -79,6 +82,7 @@ public final class PlanBuilder {
                     DropTableOp,
                     RenameTableOp,
                     ChangeTypeOp,
+                    RenameColumnOp,
                     DropNotNullOp,
                     RenameConstraintOp {
         void compile(Compilation c);
@@ -483,6 +487,44 @@ public final class PlanBuilder {
             c.afterBackfill.add(
                     new AfterBackfill(stepId(name, "prepare-swap"), new PrepareSwap(table, column, shadow)));
             c.contracts.add(new Contract(stepId(name, "swap"), new SwapColumn(table, column, shadow)));
+        }
+    }
+
+    private record RenameColumnOp(TableName table, Identifier column, Identifier newName) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(
+                    defaultName(table, column) + "-rename",
+                    c.usedIds,
+                    "copy",
+                    "sync",
+                    "backfill",
+                    "copy-indexes",
+                    "rename");
+            checkNames(c.violations, name, table, List.of(column, newName));
+            if (column.equals(newName)) {
+                c.violations.add(new Violation(name, "renames " + column.quoted() + " to its own name"));
+                return;
+            }
+            claim(c.violations, c.addedColumns, table, newName, name, "added");
+            claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
+            claim(c.violations, c.syncedColumns, table, newName, name, "kept in sync");
+            claim(c.violations, c.notNullColumns, table, column, name, "made NOT NULL or nullable");
+            c.expands.add(new Expand(stepId(name, "copy"), new CopyColumn(table, column, newName)));
+            // both ways: the old version writes the column, the new one its copy, and each sees the other's writes
+            DualWrite rule = new DualWrite(
+                    stepId(name, "sync"),
+                    table,
+                    List.of(column),
+                    List.of(new ColumnMapping(newName, SqlExpression.trusted(column.quoted()))),
+                    List.of(new ColumnMapping(column, SqlExpression.trusted(newName.quoted()))),
+                    null,
+                    UnmappedPolicy.RECORD);
+            c.syncs.add(rule);
+            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
+            c.afterBackfill.add(
+                    new AfterBackfill(stepId(name, "copy-indexes"), new CopyIndexes(table, column, newName)));
+            c.contracts.add(new Contract(stepId(name, "rename"), new RenameColumn(table, column, newName)));
         }
     }
 
@@ -915,6 +957,35 @@ public final class PlanBuilder {
     }
 
     /**
+     * {@return a builder that also renames a column, keeping everything it has}
+     *
+     * <p>Old application versions keep using {@code from} until contract, new ones use {@code to} from the state Tandem
+     * says they may run in, and both see each other's writes. Expand adds {@code to} as a nullable copy with the same
+     * type and collation, which a trigger keeps equal to {@code from} in both directions; the backfill fills it and
+     * verify checks it; after the backfill its copies of the column's single-column indexes are built concurrently, so
+     * the new version's reads by {@code to} use an index. Constraints, {@code NOT NULL}, defaults and sequences stay on
+     * {@code from} and check the new version's writes too, which the trigger copies there.
+     *
+     * <p>Contract, in the short transaction that drops the trigger, drops the copy and renames {@code from} to
+     * {@code to}: catalog-only, and the column keeps its place, default, sequence or identity, {@code NOT NULL},
+     * indexes, primary key, unique and check constraints, foreign keys in and out, views, grants and statistics. Expand
+     * refuses a generated column and an identity {@code GENERATED ALWAYS} (the trigger could not write the new version's
+     * values into it). Rollback drops the copy.
+     *
+     * @param table the table
+     * @param from the current column name
+     * @param to the new column name
+     * @see #renameColumnByCopy(TableName, String, String, ColumnType) to rename into a column of another type
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder renameColumn(TableName table, String from, String to) {
+        return with(new RenameColumnOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(from, "from")),
+                Identifier.of(requireNonNull(to, "to"))));
+    }
+
+    /**
      * {@return a builder that also drops a column in the contract phase}
      *
      * @param table the table
@@ -1308,6 +1379,21 @@ public final class PlanBuilder {
 
         @Override
         public java.util.Optional<TableName> visitPrepareSwap(PrepareSwap c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitCopyColumn(CopyColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitCopyIndexes(CopyIndexes c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitRenameColumn(RenameColumn c) {
             return java.util.Optional.of(c.table());
         }
 

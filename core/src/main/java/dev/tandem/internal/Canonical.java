@@ -7,6 +7,8 @@ import dev.tandem.plan.Backfill;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CopyColumn;
+import dev.tandem.plan.CopyIndexes;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
@@ -20,6 +22,7 @@ import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
@@ -170,6 +173,24 @@ public final class Canonical {
         public String visitRenameConstraint(RenameConstraint c) {
             return "rename-constraint " + table(c.table()) + ' '
                     + quote(c.name().value()) + " to " + quote(c.newName().value());
+        }
+
+        @Override
+        public String visitCopyColumn(CopyColumn c) {
+            return "copy-column " + table(c.table()) + ' ' + quote(c.column().value()) + " as "
+                    + quote(c.copy().value());
+        }
+
+        @Override
+        public String visitCopyIndexes(CopyIndexes c) {
+            return "copy-indexes " + table(c.table()) + ' ' + quote(c.column().value()) + " to "
+                    + quote(c.copy().value());
+        }
+
+        @Override
+        public String visitRenameColumn(RenameColumn c) {
+            return "rename-column " + table(c.table()) + ' ' + quote(c.column().value()) + " to "
+                    + quote(c.newName().value());
         }
 
         @Override

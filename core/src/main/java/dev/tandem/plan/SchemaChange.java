@@ -23,6 +23,9 @@ public sealed interface SchemaChange
                 SwapColumn,
                 DropNotNull,
                 RenameConstraint,
+                CopyColumn,
+                CopyIndexes,
+                RenameColumn,
                 RawChange {
 
     /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
@@ -105,6 +108,21 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitRenameConstraint(RenameConstraint change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitCopyColumn(CopyColumn change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitCopyIndexes(CopyIndexes change) {
+                return false; // builds indexes concurrently
+            }
+
+            @Override
+            public Boolean visitRenameColumn(RenameColumn change) {
                 return true;
             }
 
@@ -240,6 +258,27 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitRenameConstraint(RenameConstraint change);
+
+        /**
+         * {@return the result for a column's copy, added for a rename}
+         *
+         * @param change the change
+         */
+        R visitCopyColumn(CopyColumn change);
+
+        /**
+         * {@return the result for a copy column's indexes}
+         *
+         * @param change the change
+         */
+        R visitCopyIndexes(CopyIndexes change);
+
+        /**
+         * {@return the result for a column rename, finished at contract}
+         *
+         * @param change the change
+         */
+        R visitRenameColumn(RenameColumn change);
 
         /**
          * {@return the result for a raw-SQL change}

@@ -41,6 +41,7 @@ class CatalogueCrashIT {
                                 .from(TableName.of("items"), "customer_id")
                                 .references(CUSTOMERS, "id"),
                         Enforcement.FROM_EXPAND)
+                .renameColumn(TableName.of("items"), "id", "item_id")
                 .build();
     }
 
@@ -104,6 +105,10 @@ class CatalogueCrashIT {
                         Db.exec(
                                 ds,
                                 "INSERT INTO customers (name, email, address) VALUES ('After', 'after@example.com', 'a')");
+                        assertThat(Db.strings(ds, "SELECT pg_get_serial_sequence('items', 'item_id')"))
+                                .containsExactly("public.items_id_seq");
+                        assertThat(Db.columns(ds, "items")).containsExactly("item_id", "sku", "customer_id");
+                        Db.exec(ds, "INSERT INTO items (sku) VALUES ('after')");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -423,6 +423,77 @@ class OperationsIT {
                                     .containsExactly("UNIQUE (email_address)");
                         }),
                 new Case(
+                        "rename a primary key column referenced by a foreign key, keeping its sequence, NOT NULL,"
+                                + " primary key and the foreign key in",
+                        p -> p.renameColumn(CUSTOMERS, "id", "customer_no"),
+                        List.of(
+                                OLD_CUSTOMER,
+                                OLD_INSERT,
+                                "SELECT id, name FROM customers WHERE id = 5",
+                                "UPDATE customers SET name = name || '' WHERE id = 6"),
+                        List.of(
+                                OLD_CUSTOMER,
+                                "INSERT INTO customers (customer_no, name, email) SELECT max(customer_no) + 1000,"
+                                        + " 'n ' || gen_random_uuid(), gen_random_uuid() || '@x.org' FROM customers",
+                                "SELECT customer_no, name FROM customers WHERE customer_no = 5",
+                                "UPDATE customers SET name = name || '' WHERE customer_no = 6",
+                                OLD_INSERT),
+                        List.of(
+                                "ADD COLUMN \"customer_no\" integer",
+                                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS",
+                                "DROP COLUMN \"customer_no\"",
+                                "RENAME COLUMN \"id\" TO \"customer_no\""),
+                        ds -> {
+                            assertThat(Db.columns(ds, "customers"))
+                                    .contains("customer_no")
+                                    .doesNotContain("id");
+                            assertThat(Db.strings(ds, "SELECT pg_get_serial_sequence('customers', 'customer_no')"))
+                                    .containsExactly("public.customers_id_seq");
+                            assertThat(notNull(ds, "customers", "customer_no")).isTrue();
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                                                    + " WHERE conname IN ('customers_pkey', 'orders_customer_ref')"
+                                                    + " ORDER BY conname"))
+                                    .containsExactly(
+                                            "PRIMARY KEY (customer_no)",
+                                            "FOREIGN KEY (customer_id) REFERENCES customers(customer_no)");
+                            assertThat(validated(ds, "orders_customer_ref")).isTrue();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM pg_indexes WHERE tablename = 'customers'"))
+                                    .as("the copy's indexes went with it")
+                                    .isEqualTo(2);
+                            Db.exec(ds, "INSERT INTO customers (name, email) VALUES ('after', 'after@x.org')");
+                            assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE customer_no IS NULL"))
+                                    .isZero();
+                        }),
+                new Case(
+                        "rename columns with a foreign key out, a check and an index",
+                        p -> p.renameColumn(ORDERS, "customer_id", "buyer_id").renameColumn(ORDERS, "note", "remark"),
+                        List.of(OLD_INSERT, OLD_UPDATE, OLD_READ, "UPDATE orders SET note = 'n' WHERE id = 9"),
+                        List.of(
+                                "INSERT INTO orders (buyer_id, total, status, remark) VALUES (2, 5, 'open', 'hi')",
+                                "UPDATE orders SET remark = 'r', buyer_id = 3 WHERE id = 8",
+                                "SELECT buyer_id, remark FROM orders WHERE id = 8 AND remark = 'r' AND buyer_id = 3"),
+                        List.of(
+                                "RENAME COLUMN \"customer_id\" TO \"buyer_id\"",
+                                "RENAME COLUMN \"note\" TO \"remark\""),
+                        ds -> {
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+                                                    + " WHERE conname IN ('orders_customer_ref', 'orders_note_short')"
+                                                    + " ORDER BY conname"))
+                                    .containsExactly(
+                                            "FOREIGN KEY (buyer_id) REFERENCES customers(id)",
+                                            "CHECK ((length(remark) < 100))");
+                            assertThat(Db.strings(
+                                            ds, "SELECT indexdef FROM pg_indexes WHERE indexname = 'orders_note_idx'"))
+                                    .containsExactly(
+                                            "CREATE INDEX orders_note_idx ON public.orders USING btree (remark)");
+                            assertThat(Db.strings(ds, "SELECT remark FROM orders WHERE id = 8"))
+                                    .containsExactly("r");
+                        }),
+                new Case(
                         "NOT NULL column filled by an expression",
                         p -> p.addColumn(
                                 CUSTOMERS,
@@ -607,6 +678,74 @@ class OperationsIT {
             assertThat(xactSeqScans(c, "orders")).isPositive();
             c.rollback();
         }
+    }
+
+    @Test
+    void renameColumn_refusesWhatTheTriggerCannotWrite_andChangesNothing() throws Exception {
+        Db.exec(
+                ds,
+                "CREATE TABLE tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, label text,"
+                        + " shout text GENERATED ALWAYS AS (upper(label)) STORED)");
+        TableName tags = TableName.of("tags");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        List<String> before = schema(ds);
+        assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("rename-refused")
+                        .renameColumn(tags, "id", "tag_id")
+                        .renameColumn(tags, "shout", "loud")
+                        .build()))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("GENERATED ALWAYS")
+                .hasMessageContaining("a generated column");
+        assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("rename-taken")
+                        .renameColumn(tags, "label", "shout")
+                        .build()))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("column \"shout\" already exists");
+        assertThat(schema(ds)).isEqualTo(before);
+    }
+
+    @Test
+    void renameColumn_copyKeepsTheCollation_identityByDefaultAndViewsKeepWorking() throws Exception {
+        Db.exec(
+                ds,
+                "CREATE TABLE tags (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, label text COLLATE \"C\""
+                        + " UNIQUE)");
+        Db.exec(ds, "INSERT INTO tags (label) SELECT 'tag ' || g FROM generate_series(1, 50) g");
+        Db.exec(ds, "CREATE VIEW tag_labels AS SELECT id, label FROM tags");
+        TableName tags = TableName.of("tags");
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        MigrationPlan plan = MigrationPlan.named("rename-tags")
+                .renameColumn(tags, "id", "tag_id")
+                .renameColumn(tags, "label", "name")
+                .build();
+        migrator.runTo(plan, PlanState.VERIFIED);
+        assertThat(Db.strings(
+                        ds,
+                        "SELECT collname FROM pg_attribute a JOIN pg_collation c ON c.oid = a.attcollation"
+                                + " WHERE attrelid = 'tags'::regclass AND attname = 'name'"))
+                .containsExactly("C");
+        Db.exec(ds, "INSERT INTO tags (label) VALUES ('old')"); // the old version: identity fills id
+        Db.exec(ds, "INSERT INTO tags (name) VALUES ('new')"); // the new version: the trigger copies id
+        Db.exec(ds, "INSERT INTO tags (tag_id, name) VALUES (1000, 'chosen')");
+        assertThat(Db.count(
+                        ds,
+                        "SELECT count(*) FROM tags WHERE label IN ('old', 'new', 'chosen')"
+                                + " AND id IS NOT DISTINCT FROM tag_id AND id IS NOT NULL"))
+                .isEqualTo(3);
+        assertThatThrownBy(() -> Db.exec(ds, "INSERT INTO tags (name) VALUES ('tag 3')"))
+                .as("the unique constraint checks the new version's writes")
+                .isInstanceOf(SQLException.class);
+        migrator.contract(plan);
+        assertThat(Db.strings(ds, "SELECT label FROM tag_labels WHERE id = 1000"))
+                .containsExactly("chosen");
+        Db.exec(ds, "INSERT INTO tags (name) VALUES ('after')");
+        assertThat(Db.count(ds, "SELECT count(*) FROM tags WHERE tag_id IS NULL"))
+                .isZero();
+        assertThat(Db.strings(
+                        ds,
+                        "SELECT attidentity::text FROM pg_attribute WHERE attrelid = 'tags'::regclass"
+                                + " AND attname = 'tag_id'"))
+                .containsExactly("d");
     }
 
     @Test

@@ -63,7 +63,11 @@ public final class Catalog {
                 + " EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid"
                 + "   WHERE dep.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dep.objid = d.oid"
                 + "   AND dep.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.provolatile = 'v'),"
-                + " a.attidentity::text, a.attgenerated::text"
+                + " a.attidentity::text, a.attgenerated::text,"
+                + " (SELECT pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)"
+                + "   FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace"
+                + "   JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid"
+                + "   WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation)"
                 + " FROM pg_catalog.pg_attribute a"
                 + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                 + " WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
@@ -84,7 +88,8 @@ public final class Catalog {
                                     defaultSql,
                                     volatileDefault,
                                     flag(rs.getString(7)),
-                                    flag(rs.getString(8))));
+                                    flag(rs.getString(8)),
+                                    rs.getString(9)));
                     full.put(name, rs.getString(3));
                 }
             }

@@ -7,6 +7,8 @@ import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CopyColumn;
+import dev.tandem.plan.CopyIndexes;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
@@ -20,6 +22,7 @@ import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
@@ -72,6 +75,13 @@ final class ChangeChecks {
             if (s instanceof Expand e && e.change() instanceof AddColumn a) {
                 added.computeIfAbsent(renderer.qualify(a.table()), k -> new LinkedHashMap<>())
                         .put(a.column(), a.type().sql());
+            } else if (s instanceof Expand e && e.change() instanceof CopyColumn a) {
+                Catalog.Table table = tables.get(renderer.qualify(a.table()));
+                String type = table == null ? null : table.fullTypes().get(a.column());
+                if (type != null) {
+                    added.computeIfAbsent(renderer.qualify(a.table()), k -> new LinkedHashMap<>())
+                            .put(a.copy(), type);
+                }
             } else if (s instanceof DualWrite d) {
                 // derive targets are added by the plan's AddColumn steps, already collected
                 added.computeIfAbsent(renderer.qualify(d.table()), k -> new LinkedHashMap<>());
@@ -127,6 +137,21 @@ final class ChangeChecks {
         return change.accept(new SchemaChange.Visitor<java.util.Optional<TableName>>() {
             @Override
             public java.util.Optional<TableName> visitAddColumn(AddColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitCopyColumn(CopyColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitCopyIndexes(CopyIndexes c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitRenameColumn(RenameColumn c) {
                 return java.util.Optional.of(c.table());
             }
 
@@ -310,6 +335,30 @@ final class ChangeChecks {
             @Override
             public Boolean visitDropColumn(DropColumn d) {
                 return true; // checked with the drop's dependents
+            }
+
+            @Override
+            public Boolean visitCopyColumn(CopyColumn x) {
+                columns(where, t, table, List.of(x.column()), "column");
+                if (table.fullTypes().containsKey(x.copy())) {
+                    violations.add(new Violation(
+                            where,
+                            "column " + x.copy().quoted() + " already exists in " + t.quoted()
+                                    + "; the rename needs the name for the new version. Choose another name"));
+                }
+                return true; // a generated or GENERATED ALWAYS column is refused with the sync rule
+            }
+
+            @Override
+            public Boolean visitCopyIndexes(CopyIndexes x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitRenameColumn(RenameColumn x) {
+                // at contract: the column and the copy the new version used are both still there
+                columns(where, t, table, List.of(x.column(), x.newName()), "column");
+                return true;
             }
 
             @Override

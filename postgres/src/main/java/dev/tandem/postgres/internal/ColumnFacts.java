@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  *     value it produced cannot be recognised by recomputing it
  * @param identity {@code 'a'} (always), {@code 'd'} (by default) or {@code ' '} (not an identity column)
  * @param generated {@code 's'} for a stored generated column, {@code ' '} otherwise
+ * @param collation its collation, schema-qualified and quoted, when it is not its type's default; else {@code null}
  */
 public record ColumnFacts(
         Identifier name,
@@ -25,7 +26,8 @@ public record ColumnFacts(
         @Nullable String defaultSql,
         boolean defaultVolatile,
         char identity,
-        char generated) {
+        char generated,
+        @Nullable String collation) {
 
     /** {@return whether a writer may leave the column out and still get a value: a default or an identity} */
     public boolean hasDefault() {
@@ -50,6 +52,6 @@ public record ColumnFacts(
      * @param fullType its type with modifier
      */
     public static ColumnFacts plain(Identifier name, String baseType, String fullType) {
-        return new ColumnFacts(name, baseType, fullType, false, null, false, ' ', ' ');
+        return new ColumnFacts(name, baseType, fullType, false, null, false, ' ', ' ', null);
     }
 }

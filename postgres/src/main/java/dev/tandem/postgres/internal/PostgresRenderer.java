@@ -8,11 +8,13 @@ import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CopyColumn;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
+import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.StepId;
@@ -938,6 +940,14 @@ public final class PostgresRenderer {
                 if (!slots.contains(t)) {
                     slots.add(t);
                 }
+            } else if (c.change() instanceof RenameColumn r) {
+                // after the sync trigger's drop, in its transaction: no write slips between
+                TableName t = qualify(r.table());
+                bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(Changes.renameColumn(t, r));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
+                if (!slots.contains(t)) {
+                    slots.add(t);
+                }
             } else {
                 slots.add(Changes.forward(withFacts, Phase.CONTRACT, c.id(), c.change()));
             }
@@ -1091,6 +1101,10 @@ public final class PostgresRenderer {
                 // with the plan's triggers on the table, in one transaction
                 TableName t = qualify(a.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, a.column()));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(step.id());
+            } else if (change instanceof CopyColumn a) {
+                TableName t = qualify(a.table());
+                bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, a.copy()));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(step.id());
             } else {
                 raw.addAll(Changes.undo(ctx, step.id(), change));

@@ -5,6 +5,7 @@ import dev.tandem.Violation;
 import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
+import dev.tandem.plan.CopyColumn;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
@@ -466,6 +467,11 @@ public final class Preflight {
                     && e.change() instanceof AddColumn a
                     && renderer.qualify(a.table()).equals(renderer.qualify(d.table()))) {
                 types.put(a.column(), a.type().sql());
+            } else if (s instanceof Expand e
+                    && e.change() instanceof CopyColumn a
+                    && renderer.qualify(a.table()).equals(renderer.qualify(d.table()))
+                    && table.fullTypes().containsKey(a.column())) {
+                types.put(a.copy(), table.fullTypes().get(a.column()));
             }
         }
         return types;

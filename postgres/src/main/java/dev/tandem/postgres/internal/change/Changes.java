@@ -2,6 +2,8 @@ package dev.tandem.postgres.internal.change;
 
 import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
+import dev.tandem.plan.CopyColumn;
+import dev.tandem.plan.CopyIndexes;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.CreateTable;
 import dev.tandem.plan.DropColumn;
@@ -14,6 +16,7 @@ import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
@@ -46,6 +49,9 @@ public final class Changes {
     private static final SwapColumnChange SWAP_COLUMN = new SwapColumnChange();
     private static final DropNotNullChange DROP_NOT_NULL = new DropNotNullChange();
     private static final RenameConstraintChange RENAME_CONSTRAINT = new RenameConstraintChange();
+    private static final CopyColumnChange COPY_COLUMN = new CopyColumnChange();
+    private static final CopyIndexesChange COPY_INDEXES = new CopyIndexesChange();
+    private static final RenameColumnChange RENAME_COLUMN = new RenameColumnChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -136,6 +142,21 @@ public final class Changes {
             }
 
             @Override
+            public List<SqlUnit> visitCopyColumn(CopyColumn c) {
+                return call.on(COPY_COLUMN, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitCopyIndexes(CopyIndexes c) {
+                return call.on(COPY_INDEXES, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitRenameColumn(RenameColumn c) {
+                return call.on(RENAME_COLUMN, c);
+            }
+
+            @Override
             public List<SqlUnit> visitRaw(RawChange c) {
                 return call.on(RAW, c);
             }
@@ -222,5 +243,15 @@ public final class Changes {
      */
     public static RenderedStatement dropColumn(TableName t, Identifier column) {
         return DropColumnChange.statement(t, column);
+    }
+
+    /**
+     * {@return the statements that finish a column rename in contract: the copy dropped, the column renamed}
+     *
+     * @param t the qualified table
+     * @param rename the rename
+     */
+    public static List<RenderedStatement> renameColumn(TableName t, RenameColumn rename) {
+        return RenameColumnChange.statements(t, rename);
     }
 }

@@ -3,15 +3,7 @@ package dev.tandem.postgres.internal.change;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.StepId;
-import dev.tandem.plan.TableName;
-import dev.tandem.postgres.LockMode;
-import dev.tandem.postgres.internal.IndexFacts;
-import dev.tandem.postgres.internal.Names;
-import dev.tandem.postgres.internal.RenderedStatement;
-import dev.tandem.postgres.internal.Sql;
 import dev.tandem.postgres.internal.SqlUnit;
-import dev.tandem.postgres.internal.TableFacts;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,32 +15,7 @@ final class PrepareSwapChange implements ChangeRenderer<PrepareSwap> {
 
     @Override
     public List<SqlUnit> forward(ChangeContext ctx, Phase phase, StepId id, PrepareSwap c) {
-        TableName t = ctx.qualify(c.table());
-        TableFacts facts = ctx.factsOf(t).orElse(null);
-        List<SqlUnit> out = new ArrayList<>();
-        if (facts == null) {
-            return out;
-        }
-        for (IndexFacts i : facts.indexes()) {
-            if (!i.onlyOn(c.column())) {
-                continue;
-            }
-            String sql = "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX CONCURRENTLY IF NOT EXISTS "
-                    + Sql.ident(Names.swapIndex(ctx.planId(), i.name())) + " ON " + Sql.table(t) + " USING "
-                    + i.method() + " (" + Sql.ident(c.shadow()) + i.firstColumnOptions() + ")";
-            out.add(Units.outside(
-                    phase,
-                    StepId.of(id.value() + "/index-" + i.name().value()),
-                    new RenderedStatement(
-                            sql,
-                            LockMode.SHARE_UPDATE_EXCLUSIVE,
-                            t,
-                            false,
-                            true,
-                            "the shadow's copy of " + i.name().quoted() + "; reads and writes go on"),
-                    false));
-        }
-        return out;
+        return CopyIndexesChange.build(ctx, phase, id, c.table(), c.column(), c.shadow());
     }
 
     @Override
