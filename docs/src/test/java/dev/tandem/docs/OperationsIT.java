@@ -349,6 +349,32 @@ class OperationsIT {
     }
 
     @Test
+    void renameColumn_keepsTheKeySequenceAndForeignKeys() throws Exception {
+        execute("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id integer REFERENCES customers (id))");
+        execute("INSERT INTO orders (customer_id) VALUES (1), (2)");
+        // tag::rename-column[]
+        MigrationPlan plan = MigrationPlan.named("customers-id-to-customer-no")
+                .renameColumn(TableName.of("customers"), "id", "customer_no")
+                .build();
+        // end::rename-column[]
+        String explained = migrator.explain(plan).toString();
+        DocOutputs.check(PAGE, "rename-column-contract", explained.substring(explained.indexOf("== CONTRACT ==")));
+        migrator.runTo(plan, PlanState.VERIFIED);
+        execute("INSERT INTO customers (name, email) VALUES ('Written By V1', 'v1@example.com')");
+        execute("INSERT INTO customers (name, email) VALUES ('Written By V2', 'v2@example.com')");
+        assertThat(query("SELECT count(*) FROM customers WHERE id IS DISTINCT FROM customer_no"))
+                .isEqualTo("0");
+        migrator.contract(plan);
+        assertThat(columns()).contains("customer_no").doesNotContain("id");
+        assertThat(
+                        query(
+                                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'orders_customer_id_fkey'"))
+                .isEqualTo("FOREIGN KEY (customer_id) REFERENCES customers(customer_no)");
+        assertThat(query("SELECT pg_get_serial_sequence('customers', 'customer_no')"))
+                .isEqualTo("public.customers_id_seq");
+    }
+
+    @Test
     void renameColumnByCopy_bothNamesWork_untilContract() throws Exception {
         // tag::rename-by-copy[]
         MigrationPlan plan = MigrationPlan.named("customers-full-name")

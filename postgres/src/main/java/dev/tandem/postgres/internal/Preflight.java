@@ -224,7 +224,7 @@ public final class Preflight {
                     + " new column in the plan");
         }
         for (String p : problems) {
-            violations.add(new Violation(where, what + " is not supported: " + p));
+            violations.add(new Violation(where, what + " is not supported: " + p + " (renameColumn keeps it)"));
         }
     }
 

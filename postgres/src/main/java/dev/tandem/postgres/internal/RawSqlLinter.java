@@ -548,7 +548,7 @@ public final class RawSqlLinter {
         }
         c.accept("COLUMN");
         l.risk("UNSAFE: renames column " + l.display(c.peek())
-                + " in place, breaking the application version that uses the old name; use renameColumnByCopy");
+                + " in place, breaking the application version that uses the old name; use renameColumn");
     }
 
     private static void set(Cursor c, Lint l) {

@@ -207,7 +207,7 @@ class RawSqlLinterTest {
             ALTER TABLE p DETACH PARTITION p_2020                       | ACCESS_EXCLUSIVE       | public.p | false | false | DETACH PARTITION ... CONCURRENTLY
             CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (1) TO (2)   | ACCESS_EXCLUSIVE       | public.p | false | false | PARTITION OF takes ACCESS EXCLUSIVE on the parent
             ALTER TABLE t RENAME TO t2                                  | ACCESS_EXCLUSIVE       | public.t | false | false | UNSAFE: renames the table in place, breaking the application version that uses the old name
-            ALTER TABLE t RENAME COLUMN a TO b                          | ACCESS_EXCLUSIVE       | public.t | false | false | UNSAFE: renames column a in place & use renameColumnByCopy
+            ALTER TABLE t RENAME COLUMN a TO b                          | ACCESS_EXCLUSIVE       | public.t | false | false | UNSAFE: renames column a in place & use renameColumn
             ALTER TABLE t RENAME a TO b                                 | ACCESS_EXCLUSIVE       | public.t | false | false | renames column a
             ALTER TABLE t SET SCHEMA archive                            | ACCESS_EXCLUSIVE       | public.t | false | false | moves the table to another schema
             ALTER VIEW v RENAME TO w                                    | ACCESS_EXCLUSIVE       | public.v | false | false | renames the view
