@@ -32,6 +32,7 @@ import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
@@ -83,6 +84,7 @@ public final class PlanBuilder {
                     RenameTableOp,
                     ChangeTypeOp,
                     RenameColumnOp,
+                    SetDefaultOp,
                     DropNotNullOp,
                     RenameConstraintOp {
         void compile(Compilation c);
@@ -525,6 +527,34 @@ public final class PlanBuilder {
             c.afterBackfill.add(
                     new AfterBackfill(stepId(name, "copy-indexes"), new CopyIndexes(table, column, newName)));
             c.contracts.add(new Contract(stepId(name, "rename"), new RenameColumn(table, column, newName)));
+        }
+    }
+
+    private record SetDefaultOp(
+            TableName table, Identifier column, @Nullable SqlExpression value) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String step = value == null ? "drop-default" : "set-default";
+            String name = uniqueName(defaultName(table, column), c.usedIds, step);
+            String where = name + '/' + step;
+            checkNames(c.violations, where, table, List.of(column));
+            // the sync trigger recognises a default it read before expand: one operation per column
+            claim(c.violations, c.syncedColumns, table, column, where, "kept in sync or given a default");
+            String adder = c.addedColumns.get(key(table, column));
+            if (adder != null) {
+                c.violations.add(new Violation(
+                        where,
+                        column.quoted() + " is added by '" + adder + "' in this plan; give it its default there"
+                                + " (Column.withDefault)"));
+                return;
+            }
+            SetDefault change = new SetDefault(table, column, value);
+            if (value == null) {
+                // the old version's inserts may rely on it until it stops
+                c.contracts.add(new Contract(StepId.of(where), change));
+            } else {
+                c.expands.add(new Expand(StepId.of(where), change));
+            }
         }
     }
 
@@ -986,6 +1016,42 @@ public final class PlanBuilder {
     }
 
     /**
+     * {@return a builder that also sets a column's default in expand}
+     *
+     * <p>Catalog-only, under a brief ACCESS EXCLUSIVE lock; existing rows keep their values. From expand on, every insert
+     * that leaves the column out gets {@code value}, the old version's too. The previous default is saved in the same
+     * transaction, and rollback puts it back. Expand checks the expression with Tandem's pinned search path and refuses
+     * functions from schemas an application role could create objects in.
+     *
+     * @param table the table
+     * @param column the column
+     * @param value the new default, for example {@code 'EUR'} or {@code now()}
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder setDefault(TableName table, String column, SqlExpression value) {
+        return with(new SetDefaultOp(
+                requireNonNull(table, "table"),
+                Identifier.of(requireNonNull(column, "column")),
+                requireNonNull(value, "value")));
+    }
+
+    /**
+     * {@return a builder that also drops a column's default in contract}
+     *
+     * <p>In contract, once the old version, whose inserts may leave the column out and rely on the default, is gone;
+     * catalog-only under a brief ACCESS EXCLUSIVE lock. From then on an insert that leaves the column out gets
+     * {@code NULL}, or fails if the column is {@code NOT NULL}: the new version writes the column itself.
+     *
+     * @param table the table
+     * @param column the column
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder dropDefault(TableName table, String column) {
+        return with(new SetDefaultOp(
+                requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column")), null));
+    }
+
+    /**
      * {@return a builder that also drops a column in the contract phase}
      *
      * @param table the table
@@ -1394,6 +1460,11 @@ public final class PlanBuilder {
 
         @Override
         public java.util.Optional<TableName> visitRenameColumn(RenameColumn c) {
+            return java.util.Optional.of(c.table());
+        }
+
+        @Override
+        public java.util.Optional<TableName> visitSetDefault(SetDefault c) {
             return java.util.Optional.of(c.table());
         }
 

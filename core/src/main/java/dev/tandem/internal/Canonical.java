@@ -26,6 +26,7 @@ import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
@@ -191,6 +192,16 @@ public final class Canonical {
         public String visitRenameColumn(RenameColumn c) {
             return "rename-column " + table(c.table()) + ' ' + quote(c.column().value()) + " to "
                     + quote(c.newName().value());
+        }
+
+        @Override
+        public String visitSetDefault(SetDefault c) {
+            SqlExpression v = c.value();
+            return (v == null ? "drop-default " : "set-default ")
+                    + table(c.table())
+                    + ' '
+                    + quote(c.column().value())
+                    + (v == null ? "" : " " + quote(v.sql()));
         }
 
         @Override

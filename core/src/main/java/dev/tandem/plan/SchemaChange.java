@@ -26,6 +26,7 @@ public sealed interface SchemaChange
                 CopyColumn,
                 CopyIndexes,
                 RenameColumn,
+                SetDefault,
                 RawChange {
 
     /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
@@ -123,6 +124,11 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitRenameColumn(RenameColumn change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetDefault(SetDefault change) {
                 return true;
             }
 
@@ -279,6 +285,13 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitRenameColumn(RenameColumn change);
+
+        /**
+         * {@return the result for a default set or dropped}
+         *
+         * @param change the change
+         */
+        R visitSetDefault(SetDefault change);
 
         /**
          * {@return the result for a raw-SQL change}

@@ -329,6 +329,30 @@ class OperationsIT {
     }
 
     @Test
+    void setAndDropDefault_rollbackRestoresThePreviousDefault() throws Exception {
+        // tag::defaults[]
+        TableName customers = TableName.of("customers");
+        MigrationPlan plan = MigrationPlan.named("customers-defaults")
+                .setDefault(customers, "address", SqlExpression.trusted("'unknown'"))
+                .dropDefault(customers, "updated_at")
+                .build();
+        // end::defaults[]
+        DocOutputs.check(PAGE, "defaults-explain", migrator.explain(plan).toString());
+        migrator.expand(plan);
+        execute("INSERT INTO customers (name, email) VALUES ('Written By V1', 'v1@example.com')");
+        assertThat(query("SELECT address FROM customers WHERE email = 'v1@example.com'"))
+                .isEqualTo("unknown");
+        migrator.rollback(plan);
+        assertThat(query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+                        + " AND column_name = 'address' AND column_default IS NULL"))
+                .isEqualTo("1");
+        migrator.runTo(plan, PlanState.CONTRACTED);
+        assertThat(query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+                        + " AND column_name = 'updated_at' AND column_default IS NULL"))
+                .isEqualTo("1");
+    }
+
+    @Test
     void dropsAndRenames_explained() throws Exception {
         execute("CREATE INDEX customers_created_idx ON customers (created_at)");
         execute("ALTER TABLE customers ADD CONSTRAINT customers_name_short CHECK (length(name) < 200)");

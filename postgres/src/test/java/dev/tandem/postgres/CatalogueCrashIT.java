@@ -42,6 +42,7 @@ class CatalogueCrashIT {
                                 .references(CUSTOMERS, "id"),
                         Enforcement.FROM_EXPAND)
                 .renameColumn(TableName.of("items"), "id", "item_id")
+                .setDefault(CUSTOMERS, "updated_at", SqlExpression.trusted("'2001-01-01'::timestamp"))
                 .build();
     }
 

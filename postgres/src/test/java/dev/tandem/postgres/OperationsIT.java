@@ -494,6 +494,33 @@ class OperationsIT {
                                     .containsExactly("r");
                         }),
                 new Case(
+                        "set defaults: rollback restores the previous one, or none",
+                        p -> p.setDefault(CUSTOMERS, "created_at", SqlExpression.trusted("'2000-01-01'::timestamp"))
+                                .setDefault(ORDERS, "status", SqlExpression.trusted("'open'")),
+                        List.of(OLD_CUSTOMER, OLD_INSERT, OLD_READ),
+                        List.of(OLD_CUSTOMER, "INSERT INTO orders (customer_id, total) VALUES (4, 2)"),
+                        List.of(
+                                "ALTER COLUMN \"created_at\" SET DEFAULT '2000-01-01'::timestamp",
+                                "INSERT INTO \"tandem\".\"saved\""),
+                        ds -> {
+                            assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE created_at = '2000-01-01'"))
+                                    .isPositive();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM orders WHERE status IS NULL"))
+                                    .isZero();
+                        }),
+                new Case(
+                        "drop a default at contract",
+                        p -> p.dropDefault(CUSTOMERS, "updated_at"),
+                        List.of(OLD_CUSTOMER),
+                        List.of("INSERT INTO customers (name, email, updated_at) VALUES ('n ' || gen_random_uuid(),"
+                                + " gen_random_uuid() || '@x.org', now())"),
+                        List.of("ALTER COLUMN \"updated_at\" DROP DEFAULT"),
+                        ds -> assertThat(Db.count(
+                                        ds,
+                                        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+                                                + " AND column_name = 'updated_at' AND column_default IS NULL"))
+                                .isEqualTo(1)),
+                new Case(
                         "NOT NULL column filled by an expression",
                         p -> p.addColumn(
                                 CUSTOMERS,

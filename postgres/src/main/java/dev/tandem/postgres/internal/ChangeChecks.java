@@ -26,6 +26,7 @@ import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.Step;
@@ -142,6 +143,11 @@ final class ChangeChecks {
 
             @Override
             public java.util.Optional<TableName> visitCopyColumn(CopyColumn c) {
+                return java.util.Optional.of(c.table());
+            }
+
+            @Override
+            public java.util.Optional<TableName> visitSetDefault(SetDefault c) {
                 return java.util.Optional.of(c.table());
             }
 
@@ -351,6 +357,18 @@ final class ChangeChecks {
 
             @Override
             public Boolean visitCopyIndexes(CopyIndexes x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetDefault(SetDefault x) {
+                String type = table.fullTypes().get(x.column());
+                SqlExpression value = x.value();
+                if (type == null) {
+                    columns(where, t, table, List.of(x.column()), "column");
+                } else if (value != null) {
+                    checkSetDefault(c, where, x, type, value);
+                }
                 return true;
             }
 
@@ -826,6 +844,25 @@ final class ChangeChecks {
                         where,
                         "the default of " + a.column().quoted() + " does not work as "
                                 + a.type().sql() + ": " + firstLine(e) + ". " + Preflight.RESOLUTION_HINT));
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT tandem_default");
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the default could not be checked: " + firstLine(e)));
+        }
+    }
+
+    /** A new default must parse with the pinned search path and fit the column's type. */
+    private void checkSetDefault(Connection c, String where, SetDefault x, String type, SqlExpression value) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT tandem_default");
+            try {
+                s.execute("CREATE TEMP TABLE tandem_default_check (x " + type + " DEFAULT " + value.sql() + ")");
+            } catch (SQLException e) {
+                violations.add(new Violation(
+                        where,
+                        "the default " + value.sql() + " of " + x.column().quoted() + " does not work as " + type + ": "
+                                + firstLine(e) + ". " + Preflight.RESOLUTION_HINT));
             } finally {
                 s.execute("ROLLBACK TO SAVEPOINT tandem_default");
             }

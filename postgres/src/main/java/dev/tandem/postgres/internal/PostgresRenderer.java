@@ -54,7 +54,7 @@ public final class PostgresRenderer {
         this.planId = requireNonNull(planId, "planId");
         this.stateSchema = requireNonNull(stateSchema, "stateSchema");
         this.defaultSchema = requireNonNull(defaultSchema, "defaultSchema");
-        this.ctx = new ChangeContext(planId, defaultSchema, SessionSettings.userSearchPath(defaultSchema));
+        this.ctx = new ChangeContext(planId, stateSchema, defaultSchema, SessionSettings.userSearchPath(defaultSchema));
     }
 
     /**
@@ -131,7 +131,14 @@ public final class PostgresRenderer {
                         + "  outcome text NOT NULL,\n"
                         + "  detail text NOT NULL DEFAULT ''\n"
                         + ")",
-                "CREATE INDEX IF NOT EXISTS events_plan_idx ON " + state("events") + " (plan_id, id)");
+                "CREATE INDEX IF NOT EXISTS events_plan_idx ON " + state("events") + " (plan_id, id)",
+                // what a step replaced, for its rollback (a column's previous default)
+                "CREATE TABLE IF NOT EXISTS " + state("saved") + " (\n"
+                        + "  plan_id text NOT NULL,\n"
+                        + "  step_id text NOT NULL,\n"
+                        + "  value text,\n"
+                        + "  PRIMARY KEY (plan_id, step_id)\n"
+                        + ")");
     }
 
     // ---------------------------------------------------------------------------------------------------- expand

@@ -72,7 +72,7 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public void ensureSchema(Connection c, List<String> ddl) throws SQLException {
-        if (exists(c)) {
+        if (complete(c)) {
             return;
         }
         // One transaction: another session sees all of the state tables or none. Runners of different plans may
@@ -84,7 +84,8 @@ public final class StateStore {
                 ps.setInt(2, AdvisoryLock.key("\0state-schema\0" + schema.value()));
                 ps.execute();
             }
-            if (!exists(c)) {
+            if (!complete(c)) {
+                // also a schema an earlier Tandem created: every statement is CREATE ... IF NOT EXISTS
                 try (Statement s = c.createStatement()) {
                     for (String sql : ddl) {
                         s.execute(sql);
@@ -119,6 +120,17 @@ public final class StateStore {
         try (Statement s = c.createStatement()) {
             for (String r : revokes) {
                 s.execute(r);
+            }
+        }
+    }
+
+    /** {@return whether every state table exists, including those an earlier Tandem release did not create} */
+    private boolean complete(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, t("saved")); // the last table the DDL creates
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) && exists(c);
             }
         }
     }
@@ -217,7 +229,7 @@ public final class StateStore {
      * @throws SQLException on failure
      */
     public void forgetProgress(Connection c, String planId) throws SQLException {
-        for (String table : List.of("steps", "backfills", "unmapped")) {
+        for (String table : List.of("steps", "backfills", "unmapped", "saved")) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t(table) + " WHERE plan_id = ?")) {
                 ps.setString(1, planId);
                 ps.executeUpdate();

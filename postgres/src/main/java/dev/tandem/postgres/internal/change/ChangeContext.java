@@ -18,18 +18,24 @@ import java.util.Optional;
  * @param facts catalog facts per qualified table, possibly none
  */
 public record ChangeContext(
-        String planId, Identifier defaultSchema, String rawSearchPath, Map<TableName, TableFacts> facts) {
+        String planId,
+        Identifier stateSchema,
+        Identifier defaultSchema,
+        String rawSearchPath,
+        Map<TableName, TableFacts> facts) {
 
     /**
      * Checks the components.
      *
      * @param planId plan id
+     * @param stateSchema Tandem's state schema
      * @param defaultSchema default schema
      * @param rawSearchPath raw search path
      * @param facts facts
      */
     public ChangeContext {
         requireNonNull(planId, "planId");
+        requireNonNull(stateSchema, "stateSchema");
         requireNonNull(defaultSchema, "defaultSchema");
         requireNonNull(rawSearchPath, "rawSearchPath");
         facts = Map.copyOf(facts);
@@ -39,11 +45,12 @@ public record ChangeContext(
      * A context without catalog facts.
      *
      * @param planId plan id
+     * @param stateSchema Tandem's state schema
      * @param defaultSchema default schema
      * @param rawSearchPath raw search path
      */
-    public ChangeContext(String planId, Identifier defaultSchema, String rawSearchPath) {
-        this(planId, defaultSchema, rawSearchPath, Map.of());
+    public ChangeContext(String planId, Identifier stateSchema, Identifier defaultSchema, String rawSearchPath) {
+        this(planId, stateSchema, defaultSchema, rawSearchPath, Map.of());
     }
 
     /**
@@ -52,7 +59,7 @@ public record ChangeContext(
      * @param facts facts per qualified table
      */
     public ChangeContext withFacts(Map<TableName, TableFacts> facts) {
-        return new ChangeContext(planId, defaultSchema, rawSearchPath, facts);
+        return new ChangeContext(planId, stateSchema, defaultSchema, rawSearchPath, facts);
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
+import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.SwapColumn;
@@ -52,6 +53,7 @@ public final class Changes {
     private static final CopyColumnChange COPY_COLUMN = new CopyColumnChange();
     private static final CopyIndexesChange COPY_INDEXES = new CopyIndexesChange();
     private static final RenameColumnChange RENAME_COLUMN = new RenameColumnChange();
+    private static final SetDefaultChange SET_DEFAULT = new SetDefaultChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -154,6 +156,11 @@ public final class Changes {
             @Override
             public List<SqlUnit> visitRenameColumn(RenameColumn c) {
                 return call.on(RENAME_COLUMN, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitSetDefault(SetDefault c) {
+                return call.on(SET_DEFAULT, c);
             }
 
             @Override
