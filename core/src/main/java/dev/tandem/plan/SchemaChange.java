@@ -1,5 +1,7 @@
 package dev.tandem.plan;
 
+import java.util.Optional;
+
 /**
  * A DDL change carried by an {@link Expand} or {@link Contract} step. Implementations are immutable records.
  *
@@ -28,6 +30,116 @@ public sealed interface SchemaChange
                 RenameColumn,
                 SetDefault,
                 RawChange {
+
+    /** {@return the table the change works on (a renamed table by its old name, a dropped view by its name); empty for raw SQL} */
+    default Optional<TableName> subject() {
+        return accept(new Visitor<Optional<TableName>>() {
+            @Override
+            public Optional<TableName> visitAddColumn(AddColumn c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropColumn(DropColumn c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitCreateIndex(CreateIndex c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropIndex(DropIndex c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitAddConstraint(AddConstraint c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitValidateConstraint(ValidateConstraint c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitSetNotNull(SetNotNull c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropConstraint(DropConstraint c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitCreateTable(CreateTable c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropTable(DropTable c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitRenameTable(RenameTable c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropView(DropView c) {
+                return Optional.of(c.view());
+            }
+
+            @Override
+            public Optional<TableName> visitPrepareSwap(PrepareSwap c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitCopyColumn(CopyColumn c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitCopyIndexes(CopyIndexes c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitRenameColumn(RenameColumn c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitSetDefault(SetDefault c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitSwapColumn(SwapColumn c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitDropNotNull(DropNotNull c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitRenameConstraint(RenameConstraint c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitRaw(RawChange c) {
+                return Optional.empty();
+            }
+        });
+    }
 
     /** {@return whether the change may run inside a transaction (a concurrent index build may not)} */
     default boolean transactional() {

@@ -218,7 +218,13 @@ public final class Catalog {
         return false;
     }
 
-    private static Set<String> volatileBuiltins(Connection c) throws SQLException {
+    /**
+     * {@return the names of pg_catalog's volatile functions, which a default's text may call unqualified}
+     *
+     * @param c the connection
+     * @throws SQLException on failure
+     */
+    static Set<String> volatileBuiltins(Connection c) throws SQLException {
         Set<String> names = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT proname FROM pg_catalog.pg_proc"
                         + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND provolatile = 'v'");

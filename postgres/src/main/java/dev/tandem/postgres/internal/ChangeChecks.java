@@ -110,7 +110,7 @@ final class ChangeChecks {
                     && !(change instanceof DropView)
                     && !(change instanceof DropTable)) {
                 // a renamed or dropped table is checked on its own: later its name is a view, or nothing
-                tableOf(change).ifPresent(t -> out.add(renderer.qualify(t)));
+                change.subject().ifPresent(t -> out.add(renderer.qualify(t)));
             }
             if (change instanceof AddConstraint a && a.definition() instanceof ConstraintDefinition.ForeignKey fk) {
                 out.add(renderer.qualify(fk.referencedTable()));
@@ -131,116 +131,6 @@ final class ChangeChecks {
             return k.change();
         }
         return null;
-    }
-
-    /** {@return the table a change works on, or empty for raw SQL} */
-    static java.util.Optional<TableName> tableOf(SchemaChange change) {
-        return change.accept(new SchemaChange.Visitor<java.util.Optional<TableName>>() {
-            @Override
-            public java.util.Optional<TableName> visitAddColumn(AddColumn c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitCopyColumn(CopyColumn c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitSetDefault(SetDefault c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitCopyIndexes(CopyIndexes c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitRenameColumn(RenameColumn c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropColumn(DropColumn c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitCreateIndex(CreateIndex c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropIndex(DropIndex c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitAddConstraint(AddConstraint c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitValidateConstraint(ValidateConstraint c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitSetNotNull(SetNotNull c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropConstraint(DropConstraint c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitCreateTable(CreateTable c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropTable(DropTable c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitRenameTable(RenameTable c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropView(DropView c) {
-                return java.util.Optional.of(c.view());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitPrepareSwap(PrepareSwap c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitSwapColumn(SwapColumn c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitDropNotNull(DropNotNull c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitRenameConstraint(RenameConstraint c) {
-                return java.util.Optional.of(c.table());
-            }
-
-            @Override
-            public java.util.Optional<TableName> visitRaw(RawChange c) {
-                return java.util.Optional.empty();
-            }
-        });
     }
 
     /**
@@ -281,7 +171,7 @@ final class ChangeChecks {
 
     private void check(Connection c, Step step, SchemaChange change) throws SQLException {
         String where = step.id().value();
-        TableName raw = tableOf(change).orElse(null);
+        TableName raw = change.subject().orElse(null);
         if (raw == null) {
             return;
         }
@@ -830,7 +720,8 @@ final class ChangeChecks {
                                         + "   AND dep.objid = d.oid AND p.provolatile = 'v')"
                                         + " FROM pg_catalog.pg_attrdef d WHERE d.adrelid = 'pg_temp.tandem_default_check'::pg_catalog.regclass");
                         ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && (rs.getBoolean(2) || Catalog.callsAny(rs.getString(1), volatileBuiltins(c)))) {
+                    if (rs.next()
+                            && (rs.getBoolean(2) || Catalog.callsAny(rs.getString(1), Catalog.volatileBuiltins(c)))) {
                         violations.add(new Violation(
                                 where,
                                 "the default of " + a.column().quoted() + " (" + d.sql() + ") is volatile:"
@@ -869,18 +760,6 @@ final class ChangeChecks {
         } catch (SQLException e) {
             violations.add(new Violation(where, "the default could not be checked: " + firstLine(e)));
         }
-    }
-
-    private static Set<String> volatileBuiltins(Connection c) throws SQLException {
-        Set<String> names = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT proname FROM pg_catalog.pg_proc"
-                        + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND provolatile = 'v'");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
-        return names;
     }
 
     private static boolean constraintExists(Connection c, TableName t, Identifier name) {

@@ -329,15 +329,6 @@ public final class PostgresRenderer {
         List<SqlUnit> out = new ArrayList<>();
         TableName t = qualify(rule.table());
         for (LateNotNull n : lateNotNulls(rule, facts)) {
-            String missing = "NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = "
-                    + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND conname = "
-                    + Sql.literal(n.check().value())
-                    + ") AND EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = " + Sql.literal(Sql.table(t))
-                    + "::pg_catalog.regclass AND attname = "
-                    + Sql.literal(n.column().value()) + " AND NOT attisdropped)";
-            String add = "BEGIN\n  IF " + missing + " THEN\n    ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
-                    + Sql.ident(n.check()) + " CHECK (" + Sql.ident(n.column()) + " IS NOT NULL) NOT VALID;\n"
-                    + "  END IF;\nEND\n";
             // no step markers: neither drops anything (rollback stays possible), and both run again safely
             out.add(locked(
                     Phase.CONTRACT,
@@ -345,7 +336,7 @@ public final class PostgresRenderer {
                     t,
                     LockMode.ACCESS_EXCLUSIVE,
                     List.of(new RenderedStatement(
-                            "DO " + Sql.dollarQuoted(add),
+                            Changes.addNotNullCheckIfMissing(t, n.column(), n.check()),
                             LockMode.ACCESS_EXCLUSIVE,
                             t,
                             false,
@@ -1179,63 +1170,12 @@ public final class PostgresRenderer {
             if (!(step instanceof Contract c) || !(c.change() instanceof DropColumn d) || !relaxed.test(c)) {
                 continue;
             }
-            TableName t = qualify(d.table());
-            String check = Sql.ident(Names.notNullCheck(planId, c.id()));
-            String column = Sql.ident(d.column());
-            String alter = "ALTER TABLE " + Sql.table(t);
-            out.add(locked(
-                            Phase.EXPAND,
-                            List.of(StepId.of(c.id().value() + "/restore-not-null-1")),
-                            t,
-                            LockMode.ACCESS_EXCLUSIVE,
-                            List.of(
-                                    RenderedStatement.of(
-                                            alter + " DROP CONSTRAINT IF EXISTS " + check,
-                                            LockMode.ACCESS_EXCLUSIVE,
-                                            t),
-                                    new RenderedStatement(
-                                            alter + " ADD CONSTRAINT " + check + " CHECK (" + column
-                                                    + " IS NOT NULL) NOT VALID",
-                                            LockMode.ACCESS_EXCLUSIVE,
-                                            t,
-                                            false,
-                                            false,
-                                            "catalog-only: new writes are checked from here on")),
-                            true)
-                    .requiring(c.id()));
-            out.add(locked(
-                            Phase.EXPAND,
-                            List.of(StepId.of(c.id().value() + "/restore-not-null-2")),
-                            t,
-                            LockMode.SHARE_UPDATE_EXCLUSIVE,
-                            List.of(new RenderedStatement(
-                                    alter + " VALIDATE CONSTRAINT " + check,
-                                    LockMode.SHARE_UPDATE_EXCLUSIVE,
-                                    t,
-                                    false,
-                                    true,
-                                    "reads and writes go on")),
-                            true)
-                    .requiring(c.id()));
-            out.add(locked(
-                            Phase.EXPAND,
-                            List.of(StepId.of(c.id().value() + "/restore-not-null-3")),
-                            t,
-                            LockMode.ACCESS_EXCLUSIVE,
-                            List.of(
-                                    new RenderedStatement(
-                                            alter + " ALTER COLUMN " + column + " SET NOT NULL",
-                                            LockMode.ACCESS_EXCLUSIVE,
-                                            t,
-                                            false,
-                                            false,
-                                            "no scan: the validated CHECK proves it"),
-                                    RenderedStatement.of(
-                                            alter + " DROP CONSTRAINT IF EXISTS " + check,
-                                            LockMode.ACCESS_EXCLUSIVE,
-                                            t)),
-                            true)
-                    .requiring(c.id()));
+            out.addAll(Changes.restoreNotNull(
+                    qualify(d.table()),
+                    d.column(),
+                    Names.notNullCheck(planId, c.id()),
+                    c.id().value() + "/restore-not-null-",
+                    c.id()));
         }
         return out;
     }

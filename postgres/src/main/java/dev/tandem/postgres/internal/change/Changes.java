@@ -253,6 +253,32 @@ public final class Changes {
     }
 
     /**
+     * {@return the rollback units that make a column NOT NULL again without a long lock, each running only if
+     * {@code required} ran}
+     *
+     * @param t the qualified table
+     * @param column the column
+     * @param check the temporary check's name
+     * @param markerPrefix the prefix of the units' markers
+     * @param required the step whose marker says the NOT NULL was dropped
+     */
+    public static List<SqlUnit> restoreNotNull(
+            TableName t, Identifier column, Identifier check, String markerPrefix, StepId required) {
+        return DropNotNullChange.restore(t, column, check, markerPrefix, required);
+    }
+
+    /**
+     * {@return a {@code DO} block that adds a column's {@code CHECK (... IS NOT NULL) NOT VALID} unless it exists}
+     *
+     * @param t the qualified table
+     * @param column the column
+     * @param check the check's name
+     */
+    public static String addNotNullCheckIfMissing(TableName t, Identifier column, Identifier check) {
+        return Units.addNotNullCheckIfMissing(t, column, check);
+    }
+
+    /**
      * {@return the statements that finish a column rename in contract: the copy dropped, the column renamed}
      *
      * @param t the qualified table

@@ -1,6 +1,7 @@
 package dev.tandem.postgres.internal.change;
 
 import dev.tandem.plan.DropNotNull;
+import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
@@ -37,14 +38,30 @@ final class DropNotNullChange implements ChangeRenderer<DropNotNull> {
 
     @Override
     public List<SqlUnit> undo(ChangeContext ctx, StepId id, DropNotNull c) {
-        TableName t = ctx.qualify(c.table());
-        String check = Sql.ident(Names.notNullCheck(ctx.planId(), id));
+        return restore(
+                ctx.qualify(c.table()), c.column(), Names.notNullCheck(ctx.planId(), id), id.value() + "/restore-", id);
+    }
+
+    /**
+     * {@return the rollback units that make a column NOT NULL again without a long lock: a {@code CHECK NOT VALID}, its
+     * validation while reads and writes go on, then {@code SET NOT NULL} without a scan; each runs only if
+     * {@code required} ran, and fails, changing nothing, while rows have NULL there}
+     *
+     * @param t the qualified table
+     * @param col the column
+     * @param checkName the temporary check's name
+     * @param markerPrefix the prefix of the three units' markers, numbered from 1
+     * @param required the step whose marker says the NOT NULL was dropped
+     */
+    static List<SqlUnit> restore(
+            TableName t, Identifier col, Identifier checkName, String markerPrefix, StepId required) {
+        String check = Sql.ident(checkName);
         String alter = "ALTER TABLE " + Sql.table(t);
-        String column = Sql.ident(c.column());
+        String column = Sql.ident(col);
         return List.of(
                 Units.locked(
                                 Phase.EXPAND,
-                                List.of(StepId.of(id.value() + "/restore-1")),
+                                List.of(StepId.of(markerPrefix + "1")),
                                 t,
                                 LockMode.ACCESS_EXCLUSIVE,
                                 List.of(
@@ -61,10 +78,10 @@ final class DropNotNullChange implements ChangeRenderer<DropNotNull> {
                                                 false,
                                                 "catalog-only: new writes are checked from here on")),
                                 true)
-                        .requiring(id),
+                        .requiring(required),
                 Units.locked(
                                 Phase.EXPAND,
-                                List.of(StepId.of(id.value() + "/restore-2")),
+                                List.of(StepId.of(markerPrefix + "2")),
                                 t,
                                 LockMode.SHARE_UPDATE_EXCLUSIVE,
                                 List.of(new RenderedStatement(
@@ -75,10 +92,10 @@ final class DropNotNullChange implements ChangeRenderer<DropNotNull> {
                                         true,
                                         "reads and writes go on")),
                                 true)
-                        .requiring(id),
+                        .requiring(required),
                 Units.locked(
                                 Phase.EXPAND,
-                                List.of(StepId.of(id.value() + "/restore-3")),
+                                List.of(StepId.of(markerPrefix + "3")),
                                 t,
                                 LockMode.ACCESS_EXCLUSIVE,
                                 List.of(
@@ -94,6 +111,6 @@ final class DropNotNullChange implements ChangeRenderer<DropNotNull> {
                                                 LockMode.ACCESS_EXCLUSIVE,
                                                 t)),
                                 true)
-                        .requiring(id));
+                        .requiring(required));
     }
 }

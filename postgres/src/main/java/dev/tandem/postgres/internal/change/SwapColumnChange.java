@@ -70,15 +70,9 @@ final class SwapColumnChange implements ChangeRenderer<SwapColumn> {
             return List.of();
         }
         String check = Sql.ident(Names.swapNotNull(ctx.planId(), c.shadow()));
-        String exists = "EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = "
-                + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND attname = "
-                + Sql.literal(c.shadow().value()) + " AND NOT attisdropped)";
         String constraint = "EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = "
                 + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND conname = "
                 + Sql.literal(Names.swapNotNull(ctx.planId(), c.shadow()).value()) + ")";
-        String add = "BEGIN\n  IF " + exists + " AND NOT " + constraint + " THEN\n    ALTER TABLE " + Sql.table(t)
-                + " ADD CONSTRAINT " + check + " CHECK (" + Sql.ident(c.shadow()) + " IS NOT NULL) NOT VALID;\n"
-                + "  END IF;\nEND\n";
         String validate = "BEGIN\n  IF " + constraint + " THEN\n    ALTER TABLE " + Sql.table(t)
                 + " VALIDATE CONSTRAINT " + check + ";\n  END IF;\nEND\n";
         // no step markers: nothing here is destructive, and each runs again safely
@@ -89,7 +83,8 @@ final class SwapColumnChange implements ChangeRenderer<SwapColumn> {
                         t,
                         LockMode.ACCESS_EXCLUSIVE,
                         List.of(new RenderedStatement(
-                                "DO " + Sql.dollarQuoted(add),
+                                Units.addNotNullCheckIfMissing(
+                                        t, c.shadow(), Names.swapNotNull(ctx.planId(), c.shadow())),
                                 LockMode.ACCESS_EXCLUSIVE,
                                 t,
                                 false,

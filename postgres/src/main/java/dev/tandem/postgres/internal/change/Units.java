@@ -74,4 +74,23 @@ public final class Units {
     public static String inSchemaOf(TableName table, Identifier name) {
         return Sql.ident(requireNonNull(table.schema(), "schema")) + '.' + Sql.ident(name);
     }
+
+    /**
+     * {@return a {@code DO} block that adds {@code CHECK (column IS NOT NULL) NOT VALID} named {@code check}, unless it
+     * exists or the column does not (a contract that stopped after the column's drop runs again)}
+     *
+     * @param t the qualified table
+     * @param column the column
+     * @param check the check's name
+     */
+    public static String addNotNullCheckIfMissing(TableName t, Identifier column, Identifier check) {
+        String table = Sql.literal(Sql.table(t)) + "::pg_catalog.regclass";
+        String missing = "NOT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conrelid = " + table
+                + " AND conname = " + Sql.literal(check.value())
+                + ") AND EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = " + table + " AND attname = "
+                + Sql.literal(column.value()) + " AND NOT attisdropped)";
+        String add = "BEGIN\n  IF " + missing + " THEN\n    ALTER TABLE " + Sql.table(t) + " ADD CONSTRAINT "
+                + Sql.ident(check) + " CHECK (" + Sql.ident(column) + " IS NOT NULL) NOT VALID;\n  END IF;\nEND\n";
+        return "DO " + Sql.dollarQuoted(add);
+    }
 }
