@@ -31,9 +31,11 @@ import dev.tandem.plan.RawChange;
 import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.RenameConstraint;
 import dev.tandem.plan.RenameTable;
+import dev.tandem.plan.ReplicaIdentity;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SetReplicaIdentity;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
@@ -85,6 +87,7 @@ public final class PlanBuilder {
                     ChangeTypeOp,
                     RenameColumnOp,
                     SetDefaultOp,
+                    ReplicaIdentityOp,
                     DropNotNullOp,
                     RenameConstraintOp {
         void compile(Compilation c);
@@ -555,6 +558,16 @@ public final class PlanBuilder {
             } else {
                 c.expands.add(new Expand(StepId.of(where), change));
             }
+        }
+    }
+
+    private record ReplicaIdentityOp(TableName table, ReplicaIdentity identity) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            String name = uniqueName(sanitize(table.name().value() + ".replica-identity"), c.usedIds, "set");
+            String where = name + "/set";
+            checkNames(c.violations, where, table, List.of());
+            c.expands.add(new Expand(StepId.of(where), new SetReplicaIdentity(table, identity)));
         }
     }
 
@@ -1033,6 +1046,22 @@ public final class PlanBuilder {
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(value, "value")));
+    }
+
+    /**
+     * {@return a builder that also sets a table's replica identity in expand}
+     *
+     * <p>Catalog-only, under a brief ACCESS EXCLUSIVE lock. The previous replica identity is saved in the same
+     * transaction, and rollback puts it back. Expand refuses an index that is missing, not unique, partial, deferrable,
+     * on an expression or on a nullable column (PostgreSQL's conditions for {@code USING INDEX}).
+     *
+     * @param table the table
+     * @param identity the replica identity, for example {@link ReplicaIdentity#FULL} or
+     *     {@link ReplicaIdentity#usingIndex(String)}
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder setReplicaIdentity(TableName table, ReplicaIdentity identity) {
+        return with(new ReplicaIdentityOp(requireNonNull(table, "table"), requireNonNull(identity, "identity")));
     }
 
     /**

@@ -28,6 +28,7 @@ import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SetReplicaIdentity;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.Step;
@@ -202,6 +203,12 @@ public final class Canonical {
                     + ' '
                     + quote(c.column().value())
                     + (v == null ? "" : " " + quote(v.sql()));
+        }
+
+        @Override
+        public String visitSetReplicaIdentity(SetReplicaIdentity c) {
+            return "replica-identity " + table(c.table()) + ' '
+                    + quote(c.identity().sql());
         }
 
         @Override

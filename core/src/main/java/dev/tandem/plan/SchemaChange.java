@@ -29,6 +29,7 @@ public sealed interface SchemaChange
                 CopyIndexes,
                 RenameColumn,
                 SetDefault,
+                SetReplicaIdentity,
                 RawChange {
 
     /** {@return the table the change works on (a renamed table by its old name, a dropped view by its name); empty for raw SQL} */
@@ -116,6 +117,11 @@ public sealed interface SchemaChange
 
             @Override
             public Optional<TableName> visitSetDefault(SetDefault c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitSetReplicaIdentity(SetReplicaIdentity c) {
                 return Optional.of(c.table());
             }
 
@@ -241,6 +247,11 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitSetDefault(SetDefault change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetReplicaIdentity(SetReplicaIdentity change) {
                 return true;
             }
 
@@ -404,6 +415,13 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitSetDefault(SetDefault change);
+
+        /**
+         * {@return the result for a replica identity set}
+         *
+         * @param change the change
+         */
+        R visitSetReplicaIdentity(SetReplicaIdentity change);
 
         /**
          * {@return the result for a raw-SQL change}

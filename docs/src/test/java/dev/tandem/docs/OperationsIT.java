@@ -13,6 +13,7 @@ import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.ReferentialAction;
+import dev.tandem.plan.ReplicaIdentity;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
@@ -350,6 +351,23 @@ class OperationsIT {
         assertThat(query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
                         + " AND column_name = 'updated_at' AND column_default IS NULL"))
                 .isEqualTo("1");
+    }
+
+    @Test
+    void setReplicaIdentity_rollbackRestoresThePreviousOne() throws Exception {
+        // tag::replica-identity[]
+        MigrationPlan plan = MigrationPlan.named("customers-replica-identity")
+                .setReplicaIdentity(TableName.of("customers"), ReplicaIdentity.usingIndex("customers_email_key"))
+                .build();
+        // end::replica-identity[]
+        DocOutputs.check(
+                PAGE, "replica-identity-explain", migrator.explain(plan).toString());
+        migrator.expand(plan);
+        assertThat(query("SELECT relreplident FROM pg_class WHERE relname = 'customers'"))
+                .isEqualTo("i");
+        migrator.rollback(plan);
+        assertThat(query("SELECT relreplident FROM pg_class WHERE relname = 'customers'"))
+                .isEqualTo("d");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.ReferentialAction;
+import dev.tandem.plan.ReplicaIdentity;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
@@ -521,6 +522,23 @@ class OperationsIT {
                                                 + " AND column_name = 'updated_at' AND column_default IS NULL"))
                                 .isEqualTo(1)),
                 new Case(
+                        "set replica identity: FULL, and using a unique index",
+                        p -> p.setReplicaIdentity(ORDERS, ReplicaIdentity.FULL)
+                                .setReplicaIdentity(CUSTOMERS, ReplicaIdentity.usingIndex("customers_email_key")),
+                        List.of(OLD_INSERT, OLD_UPDATE, OLD_CUSTOMER),
+                        List.of(OLD_INSERT, OLD_CUSTOMER),
+                        List.of("REPLICA IDENTITY FULL", "REPLICA IDENTITY USING INDEX \"customers_email_key\""),
+                        ds -> {
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT relname || ' ' || relreplident::text FROM pg_class"
+                                                    + " WHERE relname IN ('orders', 'customers') ORDER BY 1"))
+                                    .containsExactly("customers i", "orders f");
+                            assertThat(Db.strings(
+                                            ds, "SELECT indexrelid::regclass::text FROM pg_index WHERE indisreplident"))
+                                    .containsExactly("customers_email_key");
+                        }),
+                new Case(
                         "NOT NULL column filled by an expression",
                         p -> p.addColumn(
                                 CUSTOMERS,
@@ -729,6 +747,28 @@ class OperationsIT {
                 .isInstanceOf(PlanValidationException.class)
                 .hasMessageContaining("column \"shout\" already exists");
         assertThat(schema(ds)).isEqualTo(before);
+    }
+
+    @Test
+    void setReplicaIdentity_refusesAnIndexPostgresWouldReject_andRollbackRestoresTheIndex() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(ds);
+        assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("ri-refused")
+                        .setReplicaIdentity(ORDERS, ReplicaIdentity.usingIndex("orders_note_idx"))
+                        .setReplicaIdentity(CUSTOMERS, ReplicaIdentity.usingIndex("customers_nope"))
+                        .build()))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("index \"orders_note_idx\" cannot be the replica identity")
+                .hasMessageContaining("index \"customers_nope\" does not exist");
+        Db.exec(ds, "ALTER TABLE customers REPLICA IDENTITY USING INDEX customers_email_key");
+        MigrationPlan plan = MigrationPlan.named("ri")
+                .setReplicaIdentity(CUSTOMERS, ReplicaIdentity.NOTHING)
+                .build();
+        migrator.expand(plan);
+        assertThat(Db.strings(ds, "SELECT relreplident::text FROM pg_class WHERE relname = 'customers'"))
+                .containsExactly("n");
+        migrator.rollback(plan);
+        assertThat(Db.strings(ds, "SELECT indexrelid::regclass::text FROM pg_index WHERE indisreplident"))
+                .containsExactly("customers_email_key");
     }
 
     @Test
@@ -1069,6 +1109,12 @@ class OperationsIT {
                         + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                         + " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v') AND a.attnum > 0"
                         + " AND NOT a.attisdropped ORDER BY 1"));
+        out.addAll(Db.strings(
+                ds,
+                "SELECT c.relname || ' replica identity ' || c.relreplident::text || COALESCE(' ' || (SELECT"
+                        + " i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident),"
+                        + " '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1"));
         out.addAll(Db.strings(
                 ds,
                 "SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated"

@@ -28,6 +28,7 @@ import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SetReplicaIdentity;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.SwapColumn;
@@ -247,6 +248,12 @@ final class ChangeChecks {
 
             @Override
             public Boolean visitCopyIndexes(CopyIndexes x) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitSetReplicaIdentity(SetReplicaIdentity x) {
+                x.identity().indexName().ifPresent(i -> replicaIdentityIndex(c, where, t, table, i));
                 return true;
             }
 
@@ -741,6 +748,47 @@ final class ChangeChecks {
         } catch (SQLException e) {
             violations.add(new Violation(where, "the default could not be checked: " + firstLine(e)));
         }
+    }
+
+    /** PostgreSQL's conditions for {@code REPLICA IDENTITY USING INDEX}, checked before anything changes. */
+    private void replicaIdentityIndex(Connection c, String where, TableName t, Catalog.Table table, Identifier index) {
+        boolean exists = table.facts().indexes().stream().anyMatch(f -> f.name().equals(index));
+        if (!exists) {
+            if (!plannedIndex(t, index)) {
+                violations.add(new Violation(
+                        where, "index " + index.quoted() + " does not exist on " + t.quoted() + "; create it first"));
+            }
+            return; // one this plan creates is checked by PostgreSQL when the replica identity is set
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indisunique AND i.indimmediate AND i.indpred IS NULL"
+                + " AND i.indexprs IS NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid ="
+                + " i.indrelid AND a.attnum = ANY (i.indkey) AND NOT a.attnotnull)"
+                + " FROM pg_catalog.pg_index i WHERE i.indexrelid = pg_catalog.to_regclass(?)")) {
+            ps.setString(1, Sql.ident(t.schemaName().orElseThrow()) + '.' + Sql.ident(index));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    violations.add(new Violation(
+                            where,
+                            "index " + index.quoted() + " cannot be the replica identity of " + t.quoted()
+                                    + ": it must be unique, not partial, not deferrable, not on an expression,"
+                                    + " and on NOT NULL columns only"));
+                }
+            }
+        } catch (SQLException e) {
+            violations.add(new Violation(where, "the index could not be checked: " + firstLine(e)));
+        }
+    }
+
+    private boolean plannedIndex(TableName t, Identifier index) {
+        for (Step s : plan.steps()) {
+            if (s instanceof Expand e
+                    && e.change() instanceof CreateIndex ci
+                    && renderer.qualify(ci.table()).equals(t)
+                    && ci.name().equals(index)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A new default must parse with the pinned search path and fit the column's type. */

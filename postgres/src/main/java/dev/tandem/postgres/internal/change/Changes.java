@@ -22,6 +22,7 @@ import dev.tandem.plan.RenameTable;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
+import dev.tandem.plan.SetReplicaIdentity;
 import dev.tandem.plan.StepId;
 import dev.tandem.plan.SwapColumn;
 import dev.tandem.plan.TableName;
@@ -54,6 +55,7 @@ public final class Changes {
     private static final CopyIndexesChange COPY_INDEXES = new CopyIndexesChange();
     private static final RenameColumnChange RENAME_COLUMN = new RenameColumnChange();
     private static final SetDefaultChange SET_DEFAULT = new SetDefaultChange();
+    private static final SetReplicaIdentityChange SET_REPLICA_IDENTITY = new SetReplicaIdentityChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -161,6 +163,11 @@ public final class Changes {
             @Override
             public List<SqlUnit> visitSetDefault(SetDefault c) {
                 return call.on(SET_DEFAULT, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitSetReplicaIdentity(SetReplicaIdentity c) {
+                return call.on(SET_REPLICA_IDENTITY, c);
             }
 
             @Override

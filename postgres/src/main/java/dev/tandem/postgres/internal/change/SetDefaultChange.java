@@ -33,7 +33,7 @@ final class SetDefaultChange implements ChangeRenderer<SetDefault> {
                             alter + " DROP DEFAULT", LockMode.ACCESS_EXCLUSIVE, t, false, false, "catalog-only")),
                     false));
         }
-        String save = "INSERT INTO " + saved(ctx) + " (plan_id, step_id, value)"
+        String save = "INSERT INTO " + Units.saved(ctx) + " (plan_id, step_id, value)"
                 + " SELECT " + Sql.literal(ctx.planId()) + ", " + Sql.literal(id.value())
                 + ", pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a"
                 + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
@@ -65,7 +65,7 @@ final class SetDefaultChange implements ChangeRenderer<SetDefault> {
         }
         TableName t = ctx.qualify(c.table());
         String alter = "ALTER TABLE " + Sql.table(t) + " ALTER COLUMN " + Sql.ident(c.column());
-        String restore = "DECLARE\n  v text;\nBEGIN\n  SELECT s.value INTO v FROM " + saved(ctx)
+        String restore = "DECLARE\n  v text;\nBEGIN\n  SELECT s.value INTO v FROM " + Units.saved(ctx)
                 + " s WHERE s.plan_id = " + Sql.literal(ctx.planId()) + " AND s.step_id = " + Sql.literal(id.value())
                 + ";\n  IF NOT FOUND THEN\n    RAISE EXCEPTION 'the previous default of %.% was not saved; set it by hand',"
                 + " " + Sql.literal(Sql.table(t)) + ", "
@@ -86,9 +86,5 @@ final class SetDefaultChange implements ChangeRenderer<SetDefault> {
                                 "catalog-only: the default saved at expand, or none")),
                         true)
                 .requiring(id));
-    }
-
-    private static String saved(ChangeContext ctx) {
-        return Sql.ident(ctx.stateSchema()) + ".\"saved\"";
     }
 }

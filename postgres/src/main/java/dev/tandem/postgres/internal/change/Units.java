@@ -93,4 +93,13 @@ public final class Units {
                 + Sql.ident(check) + " CHECK (" + Sql.ident(column) + " IS NOT NULL) NOT VALID;\n  END IF;\nEND\n";
         return "DO " + Sql.dollarQuoted(add);
     }
+
+    /**
+     * {@return Tandem's table of what steps replaced, for their rollback}
+     *
+     * @param ctx the plan's context
+     */
+    static String saved(ChangeContext ctx) {
+        return Sql.ident(ctx.stateSchema()) + ".\"saved\"";
+    }
 }
