@@ -10,8 +10,12 @@ import dev.tandem.plan.Contract;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
+import dev.tandem.plan.Identifier;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
+import dev.tandem.plan.RenameColumn;
+import dev.tandem.plan.ReplicaIdentity;
+import dev.tandem.plan.SetDefault;
 import dev.tandem.plan.SetNotNull;
 import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
@@ -202,5 +206,86 @@ class OperationCatalogueTest {
                         .build())
                 .isInstanceOf(PlanValidationException.class)
                 .hasMessageContaining("one such operation per table");
+    }
+
+    @Test
+    void renameColumn_copiesSyncsBothWaysBuildsIndexesAfterTheBackfill_andRenamesAtContract() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .renameColumn(ORDERS, "customer_id", "buyer_id")
+                .build();
+        assertThat(ids(plan))
+                .containsExactly(
+                        "EXPAND orders.customer_id-rename/copy",
+                        "EXPAND orders.customer_id-rename/sync",
+                        "BACKFILL orders.customer_id-rename/backfill",
+                        "BACKFILL orders.customer_id-rename/copy-indexes",
+                        "CONTRACT orders.customer_id-rename/rename");
+        assertThat(plan.dualWrites().get(0).twoWay()).isTrue();
+        assertThat(plan.steps().get(3).transactional()).isFalse();
+        RenameColumn rename = (RenameColumn) ((Contract) plan.steps().get(4)).change();
+        assertThat(rename.column().value()).isEqualTo("customer_id");
+        assertThat(rename.newName().value()).isEqualTo("buyer_id");
+    }
+
+    @Test
+    void renameColumn_toItsOwnName_orTwiceForOneColumn_isRefused() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .renameColumn(ORDERS, "note", "note")
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("to its own name");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .renameColumn(ORDERS, "note", "remark")
+                        .renameColumn(ORDERS, "note", "comment")
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("one operation per column");
+    }
+
+    @Test
+    void setDefault_inExpand_dropDefault_inContract_andNotOnAColumnThePlanAdds() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .setDefault(ORDERS, "status", SqlExpression.trusted("'open'"))
+                .dropDefault(ORDERS, "note")
+                .build();
+        assertThat(ids(plan)).containsExactly("EXPAND orders.status/set-default", "CONTRACT orders.note/drop-default");
+        assertThat(((SetDefault) ((Contract) plan.steps().get(1)).change()).defaultExpression())
+                .isEmpty();
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .addColumn(ORDERS, Column.named("currency", ColumnType.TEXT))
+                        .setDefault(ORDERS, "currency", SqlExpression.trusted("'EUR'"))
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("give it its default there");
+    }
+
+    @Test
+    void defaultsAndRenames_changeTheChecksum() {
+        String a = MigrationPlan.named("p")
+                .setDefault(ORDERS, "status", SqlExpression.trusted("'open'"))
+                .build()
+                .checksum();
+        String b = MigrationPlan.named("p")
+                .setDefault(ORDERS, "status", SqlExpression.trusted("'done'"))
+                .build()
+                .checksum();
+        String c = MigrationPlan.named("p")
+                .setReplicaIdentity(ORDERS, ReplicaIdentity.FULL)
+                .build()
+                .checksum();
+        String d = MigrationPlan.named("p")
+                .setReplicaIdentity(ORDERS, ReplicaIdentity.usingIndex("orders_pkey"))
+                .build()
+                .checksum();
+        assertThat(List.of(a, b, c, d)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void replicaIdentity_namesItsIndexOnlyForIndex() {
+        assertThat(ReplicaIdentity.usingIndex("orders_pkey").sql()).isEqualTo("USING INDEX \"orders_pkey\"");
+        assertThat(ReplicaIdentity.FULL.sql()).isEqualTo("FULL");
+        assertThatThrownBy(() -> new ReplicaIdentity("FULL", Identifier.of("orders_pkey")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReplicaIdentity("SOME", null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
