@@ -57,6 +57,24 @@ class BetweenUnitsIT {
             .rawSql(Phase.CONTRACT, sql("ALTER TABLE customers RENAME TO clients"), null, "v1 no longer runs")
             .build();
 
+    /**
+     * The rename of {@link #RENAME_IN_TWO_STEPS}, after the backfill: between the two units the old version's
+     * {@code customers} is gone while the old version still runs.
+     */
+    static final MigrationPlan RENAME_AFTER_THE_BACKFILL = MigrationPlan.named("rename-after-the-backfill")
+            .rawSql(
+                    Phase.BACKFILL,
+                    sql("ALTER TABLE customers RENAME TO clients"),
+                    sql("ALTER TABLE clients RENAME TO customers"),
+                    "deliberately broken: v1 uses customers until the view exists")
+            .rawSql(
+                    Phase.BACKFILL,
+                    sql("CREATE VIEW public.customers AS SELECT * FROM clients"),
+                    sql("DROP VIEW customers"),
+                    "v1 keeps using customers through an updatable view")
+            .rawSql(Phase.CONTRACT, sql("DROP VIEW customers"), null, "v1 no longer runs")
+            .build();
+
     /** Two additive expand steps: every version works after each. */
     static final MigrationPlan TWO_ADDITIVE_STEPS = MigrationPlan.named("two-additive-steps")
             .rawSql(
@@ -118,6 +136,37 @@ class BetweenUnitsIT {
         assertThat(report.toString())
                 .containsPattern("\\nv1 +list customers +\\| ok +\\| FAIL +\\| ok +\\| ok +\\| - +\\| FAIL +\\| FAIL");
         ReadmeOutputs.check("between-units", report.toString());
+    }
+
+    @Test
+    void renameInTwoStepsAfterTheBackfill_failsWhileTheBackfillPhaseRuns_namingTheUnit(CompatibilityHarness harness) {
+        CompatibilityReport report = check(harness, RENAME_AFTER_THE_BACKFILL, "customers", "clients")
+                .run();
+
+        assertThat(report.compatible()).as("%s", report).isFalse();
+        String unit = "after backfill unit raw-1/backfill (ALTER TABLE customers RENAME TO clients): ";
+        // the old version's writers running through the backfill phase may hit the gap too; the checks between the
+        // units always do, and name the unit
+        assertThat(report.failures(CompatibilityState.BACKFILLING))
+                .as("%s", report)
+                .allSatisfy(c -> assertThat(c.role()).isEqualTo(Role.OLD))
+                .filteredOn(c -> c.detail().startsWith("after "))
+                .isNotEmpty()
+                .allSatisfy(
+                        c -> assertThat(c.detail()).startsWith(unit).contains("relation \"customers\" does not exist"));
+        assertThat(report.checks())
+                .filteredOn(c -> c.role() == Role.PLAN && c.operation().equals("backfill"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.detail()).endsWith("; after it 2 units; v1 checked between them, once"));
+        assertThat(report.failures(CompatibilityState.ROLLED_BACK_FROM_BACKFILLED))
+                .as("%s", report)
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.detail())
+                        .startsWith("after rollback unit raw-2/backfill (DROP VIEW customers): "));
+        assertThat(report.failures())
+                .filteredOn(c -> !c.detail().startsWith("after ") && !c.detail().contains("during the backfill"))
+                .as("%s", report)
+                .isEmpty();
     }
 
     @Test

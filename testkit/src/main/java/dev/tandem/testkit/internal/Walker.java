@@ -661,11 +661,14 @@ public final class Walker {
         }
         BackfillReport report = null;
         String failure = null;
+        // the units after the backfill (validations, index builds, raw steps) are checked between each other too
+        Window between = path.between.open(state);
         try {
             report = settings.phases().backfill(path.migrator, settings.plan(), listener);
         } catch (Exception | AssertionError e) {
             failure = Errors.describe(e);
         } finally {
+            path.between.close();
             done.set(true);
         }
         for (Writer w : writers) {
@@ -674,6 +677,7 @@ public final class Walker {
         for (Writer w : writers) {
             w.report();
         }
+        reportBetweenUnits(state, between, List.of());
         if (failure != null) {
             fail(state, Role.PLAN, "plan", "backfill", failure);
             return false;
@@ -698,6 +702,10 @@ public final class Walker {
         }
         for (String name : notRun) {
             detail.append(detail.length() == 0 ? "" : "; ").append(name).append(" not run: it may not run yet");
+        }
+        String afterBackfill = between.summary();
+        if (!afterBackfill.isEmpty()) {
+            detail.append("; after it ").append(afterBackfill);
         }
         if (listener.stalled != null) {
             fail(state, Role.PLAN, "plan", "backfill", listener.stalled + "; " + detail);
