@@ -693,7 +693,7 @@ class OperationsIT {
             @Override
             public void beforeUnit(Unit unit, Connection connection) throws SQLException {
                 if (unit.statements().stream().anyMatch(s -> s.contains("SET NOT NULL"))) {
-                    flushPendingStats(connection);
+                    flushPendingStats(connection, "orders");
                 }
             }
 
@@ -715,7 +715,7 @@ class OperationsIT {
 
         // the measurement can see a scan: SET NOT NULL without a validated check reads the whole table
         try (Connection c = ds.getConnection()) {
-            flushPendingStats(c);
+            flushPendingStats(c, "orders");
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE orders ALTER COLUMN total SET NOT NULL");
@@ -1077,14 +1077,26 @@ class OperationsIT {
      * yet; it reports them at the end of a transaction once its interval (at most a second) passed.
      */
     /**
-     * From PostgreSQL 15 on, {@code pg_stat_xact_*} also counts what earlier transactions of the session did and it has
-     * not flushed yet (it flushes at most once a second): force the flush, which happens when the session goes idle.
-     * Before 15 the view counts the current transaction only.
+     * {@code pg_stat_xact_*} also counts what earlier transactions of the session did and has not flushed yet: from
+     * PostgreSQL 15 on it flushes at most once a second, before at most every 500 ms, when the session goes idle. Force
+     * the flush where PostgreSQL can, and wait until the table's counts of earlier transactions are gone.
      */
-    static void flushPendingStats(Connection c) throws SQLException {
+    static void flushPendingStats(Connection c, String table) throws SQLException {
         if (c.getMetaData().getDatabaseMajorVersion() >= 15) {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_stat_force_next_flush()");
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (xactSeqScans(c, table) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the statistics of earlier transactions were not flushed within 10 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
         }
     }
