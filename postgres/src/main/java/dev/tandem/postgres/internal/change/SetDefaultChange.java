@@ -33,21 +33,21 @@ final class SetDefaultChange implements ChangeRenderer<SetDefault> {
                             alter + " DROP DEFAULT", LockMode.ACCESS_EXCLUSIVE, t, false, false, "catalog-only")),
                     false));
         }
-        String save = "INSERT INTO " + Units.saved(ctx) + " (plan_id, step_id, value)"
-                + " SELECT " + Sql.literal(ctx.planId()) + ", " + Sql.literal(id.value())
-                + ", pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a"
-                + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-                + " WHERE a.attrelid = " + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND a.attname = "
-                + Sql.literal(c.column().value())
-                + " ON CONFLICT (plan_id, step_id) DO UPDATE SET value = EXCLUDED.value";
+        RenderedStatement save = Units.save(
+                ctx,
+                id,
+                "pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a"
+                        + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                        + " WHERE a.attrelid = " + Sql.literal(Sql.table(t)) + "::pg_catalog.regclass AND a.attname = "
+                        + Sql.literal(c.column().value()),
+                "the previous default, for rollback");
         return List.of(Units.locked(
                 phase,
                 List.of(id),
                 t,
                 LockMode.ACCESS_EXCLUSIVE,
                 List.of(
-                        new RenderedStatement(
-                                save, LockMode.NONE, null, false, false, "the previous default, for rollback"),
+                        save,
                         new RenderedStatement(
                                 alter + " SET DEFAULT " + value.sql(),
                                 LockMode.ACCESS_EXCLUSIVE,
@@ -65,26 +65,12 @@ final class SetDefaultChange implements ChangeRenderer<SetDefault> {
         }
         TableName t = ctx.qualify(c.table());
         String alter = "ALTER TABLE " + Sql.table(t) + " ALTER COLUMN " + Sql.ident(c.column());
-        String restore = "DECLARE\n  v text;\nBEGIN\n  SELECT s.value INTO v FROM " + Units.saved(ctx)
-                + " s WHERE s.plan_id = " + Sql.literal(ctx.planId()) + " AND s.step_id = " + Sql.literal(id.value())
-                + ";\n  IF NOT FOUND THEN\n    RAISE EXCEPTION 'the previous default of %.% was not saved; set it by hand',"
-                + " " + Sql.literal(Sql.table(t)) + ", "
-                + Sql.literal(c.column().value()) + ";\n  END IF;\n"
-                + "  IF v IS NULL THEN\n    " + alter + " DROP DEFAULT;\n  ELSE\n    EXECUTE "
-                + Sql.literal(alter + " SET DEFAULT ") + " || v;\n  END IF;\nEND\n";
-        return List.of(Units.locked(
-                        Phase.EXPAND,
-                        List.of(StepId.of(id.value() + "/restore")),
-                        t,
-                        LockMode.ACCESS_EXCLUSIVE,
-                        List.of(new RenderedStatement(
-                                "DO " + Sql.dollarQuoted(restore),
-                                LockMode.ACCESS_EXCLUSIVE,
-                                t,
-                                false,
-                                false,
-                                "catalog-only: the default saved at expand, or none")),
-                        true)
-                .requiring(id));
+        String body =
+                "  IF NOT FOUND THEN\n    RAISE EXCEPTION 'the previous default of %.% was not saved; set it by hand',"
+                        + " " + Sql.literal(Sql.table(t)) + ", "
+                        + Sql.literal(c.column().value()) + ";\n  END IF;\n"
+                        + "  IF v IS NULL THEN\n    " + alter + " DROP DEFAULT;\n  ELSE\n    EXECUTE "
+                        + Sql.literal(alter + " SET DEFAULT ") + " || v;\n  END IF;\n";
+        return List.of(Units.restoreSaved(ctx, id, t, body, "catalog-only: the default saved at expand, or none"));
     }
 }

@@ -102,4 +102,50 @@ public final class Units {
     static String saved(ChangeContext ctx) {
         return Sql.ident(ctx.stateSchema()) + ".\"saved\"";
     }
+
+    /**
+     * {@return the statement that saves what step {@code id} replaces, for its rollback, in the step's transaction}
+     *
+     * @param ctx the plan's context
+     * @param id the step
+     * @param select the rest of a {@code SELECT} after its select list's first two items: the value, and its
+     *     {@code FROM} and {@code WHERE}
+     * @param note what is saved
+     */
+    static RenderedStatement save(ChangeContext ctx, StepId id, String select, String note) {
+        return new RenderedStatement(
+                "INSERT INTO " + saved(ctx) + " (plan_id, step_id, value) SELECT " + Sql.literal(ctx.planId()) + ", "
+                        + Sql.literal(id.value()) + ", " + select
+                        + " ON CONFLICT (plan_id, step_id) DO UPDATE SET value = EXCLUDED.value",
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                note);
+    }
+
+    /**
+     * {@return the rollback unit that puts back what step {@code id} saved: a {@code DO} block with the saved value in
+     * {@code v}, running {@code body}; it runs only if the step ran}
+     *
+     * @param ctx the plan's context
+     * @param id the step
+     * @param t the qualified table, locked ACCESS EXCLUSIVE
+     * @param body PL/pgSQL statements that use {@code v}
+     * @param note what the block does
+     */
+    static SqlUnit restoreSaved(ChangeContext ctx, StepId id, TableName t, String body, String note) {
+        String block = "DECLARE\n  v text;\nBEGIN\n  SELECT s.value INTO v FROM " + saved(ctx)
+                + " s WHERE s.plan_id = " + Sql.literal(ctx.planId()) + " AND s.step_id = " + Sql.literal(id.value())
+                + ";\n" + body + "END\n";
+        return locked(
+                        Phase.EXPAND,
+                        List.of(StepId.of(id.value() + "/restore")),
+                        t,
+                        LockMode.ACCESS_EXCLUSIVE,
+                        List.of(new RenderedStatement(
+                                "DO " + Sql.dollarQuoted(block), LockMode.ACCESS_EXCLUSIVE, t, false, false, note)),
+                        true)
+                .requiring(id);
+    }
 }
