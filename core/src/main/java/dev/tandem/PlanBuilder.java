@@ -7,6 +7,7 @@ import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.ConstraintDefinition;
@@ -25,6 +26,7 @@ import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
@@ -89,7 +91,8 @@ public final class PlanBuilder {
                     SetDefaultOp,
                     ReplicaIdentityOp,
                     DropNotNullOp,
-                    RenameConstraintOp {
+                    RenameConstraintOp,
+                    MoveColumnsOp {
         void compile(Compilation c);
     }
 
@@ -530,6 +533,44 @@ public final class PlanBuilder {
             c.afterBackfill.add(
                     new AfterBackfill(stepId(name, "copy-indexes"), new CopyIndexes(table, column, newName)));
             c.contracts.add(new Contract(stepId(name, "rename"), new RenameColumn(table, column, newName)));
+        }
+    }
+
+    private record MoveColumnsOp(TableName table, List<Identifier> columns, TableName target, Identifier targetKey)
+            implements Op {
+        @Override
+        public void compile(Compilation c) {
+            List<String> suffixes = new ArrayList<>(List.of("extract", "backfill", "finish"));
+            for (Identifier col : columns) {
+                suffixes.add("drop-" + sanitize(col.value()));
+            }
+            String name = uniqueName(
+                    sanitize(table.name().value()) + "-to-"
+                            + sanitize(target.name().value()),
+                    c.usedIds,
+                    suffixes.toArray(new String[0]));
+            String where = name + "/extract";
+            checkNames(c.violations, where, table, columns);
+            checkNames(c.violations, where, target, List.of(targetKey));
+            MoveColumns move;
+            try {
+                move = new MoveColumns(table, columns, target, targetKey);
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                return;
+            }
+            c.claimTable(target, where);
+            for (Identifier col : columns) {
+                claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
+                claim(c.violations, c.notNullColumns, table, col, name, "made NOT NULL or nullable");
+            }
+            c.expands.add(new Expand(StepId.of(where), move));
+            c.backfills.add(new BackfillMove(stepId(name, "backfill"), move));
+            c.contracts.add(new Contract(stepId(name, "finish"), move));
+            for (Identifier col : columns) {
+                c.contracts.add(
+                        new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
+            }
         }
     }
 
@@ -1026,6 +1067,40 @@ public final class PlanBuilder {
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(from, "from")),
                 Identifier.of(requireNonNull(to, "to"))));
+    }
+
+    /**
+     * {@return a builder that also moves columns out of a table into a new table (an extract table)}
+     *
+     * <p>Expand creates {@code target} with one row per row of {@code table} that has a value in one of the columns:
+     * its primary key {@code targetKey} references {@code table}'s one-column primary key ({@code ON DELETE CASCADE ON
+     * UPDATE CASCADE}), and each column keeps its type, collation, default and {@code NOT NULL}. The new table gets the
+     * table's owner and its grants. Triggers keep both sides equal while both versions run: the old version writes the
+     * columns in {@code table}, the new one writes {@code target} (inserting, updating or deleting its row), and each
+     * reads what the other wrote. The backfill copies the existing rows in short batches; verify compares both tables.
+     * Contract drops the triggers and the columns from {@code table} in one short transaction; the new table stays.
+     * Rollback drops the triggers and the new table.
+     *
+     * <p>Expand refuses a table without a one-column primary key, and generated, identity or sequence-default columns.
+     * A {@code NOT NULL} column without a default becomes nullable in {@code table} at expand, so the new version's
+     * inserts there may leave it out.
+     *
+     * @param table the table the columns leave
+     * @param columns the columns, in the new table's order
+     * @param target the new table
+     * @param targetKey the new table's key column
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder moveColumns(TableName table, List<String> columns, TableName target, String targetKey) {
+        List<Identifier> ids = new ArrayList<>();
+        for (String col : requireNonNull(columns, "columns")) {
+            ids.add(Identifier.of(requireNonNull(col, "column")));
+        }
+        return with(new MoveColumnsOp(
+                requireNonNull(table, "table"),
+                List.copyOf(ids),
+                requireNonNull(target, "target"),
+                Identifier.of(requireNonNull(targetKey, "targetKey"))));
     }
 
     /**

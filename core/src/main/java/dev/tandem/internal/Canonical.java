@@ -4,6 +4,7 @@ import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ConstraintDefinition;
 import dev.tandem.plan.Contract;
@@ -20,6 +21,7 @@ import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.RenameColumn;
@@ -190,6 +192,12 @@ public final class Canonical {
         }
 
         @Override
+        public String visitMoveColumns(MoveColumns c) {
+            return "move-columns " + table(c.table()) + ' ' + columns(c.columns()) + " to " + table(c.target())
+                    + " key " + quote(c.targetKey().value());
+        }
+
+        @Override
         public String visitRenameColumn(RenameColumn c) {
             return "rename-column " + table(c.table()) + ' ' + quote(c.column().value()) + " to "
                     + quote(c.newName().value());
@@ -278,6 +286,11 @@ public final class Canonical {
         public String visitBackfill(Backfill s) {
             return "backfill " + quote(s.id().value()) + " rule "
                     + quote(s.rule().id().value());
+        }
+
+        @Override
+        public String visitBackfillMove(BackfillMove s) {
+            return "backfill-move " + quote(s.id().value()) + ' ' + s.move().accept(CHANGE);
         }
 
         @Override

@@ -30,6 +30,7 @@ public sealed interface SchemaChange
                 RenameColumn,
                 SetDefault,
                 SetReplicaIdentity,
+                MoveColumns,
                 RawChange {
 
     /** {@return the table the change works on (a renamed table by its old name, a dropped view by its name); empty for raw SQL} */
@@ -122,6 +123,11 @@ public sealed interface SchemaChange
 
             @Override
             public Optional<TableName> visitSetReplicaIdentity(SetReplicaIdentity c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitMoveColumns(MoveColumns c) {
                 return Optional.of(c.table());
             }
 
@@ -252,6 +258,11 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitSetReplicaIdentity(SetReplicaIdentity change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitMoveColumns(MoveColumns change) {
                 return true;
             }
 
@@ -422,6 +433,13 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitSetReplicaIdentity(SetReplicaIdentity change);
+
+        /**
+         * {@return the result for columns moved into a new table}
+         *
+         * @param change the change
+         */
+        R visitMoveColumns(MoveColumns change);
 
         /**
          * {@return the result for a raw-SQL change}

@@ -28,6 +28,14 @@ public interface StepVisitor<R> {
     R visitBackfill(Backfill step);
 
     /**
+     * Visits a move's backfill step.
+     *
+     * @param step the step
+     * @return the result
+     */
+    R visitBackfillMove(BackfillMove step);
+
+    /**
      * {@return the result for a change that runs after the backfills}
      *
      * @param step the step

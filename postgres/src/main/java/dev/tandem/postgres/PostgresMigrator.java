@@ -12,6 +12,7 @@ import dev.tandem.TandemException;
 import dev.tandem.Violation;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
@@ -21,6 +22,7 @@ import dev.tandem.plan.RawChange;
 import dev.tandem.plan.SchemaChange;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.TableName;
+import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.postgres.internal.AdvisoryLock;
 import dev.tandem.postgres.internal.Backfiller;
 import dev.tandem.postgres.internal.Catalog;
@@ -222,7 +224,7 @@ public final class PostgresMigrator {
             log.info(
                     "{} - Backfill started ({} steps)",
                     plan.id(),
-                    plan.backfills().size());
+                    plan.backfills().size() + moves(plan).size());
             store.setState(c, plan.id(), PlanState.BACKFILLING);
             Backfiller backfiller = new Backfiller(plan.id(), options, store);
             long rows = 0;
@@ -231,6 +233,17 @@ public final class PostgresMigrator {
             for (Backfill step : plan.backfills()) {
                 TableFacts facts = facts(c, renderer, step.table());
                 Backfiller.Result r = backfiller.run(c, step, renderer.backfill(step, facts), listener);
+                rows += r.rows();
+                batches += r.batches();
+                rowwise += r.rowwiseBatches();
+            }
+            for (BackfillMove step : moves(plan)) {
+                TableFacts facts = facts(c, renderer, step.table());
+                Backfiller.Result r = backfiller.run(
+                        c,
+                        new Backfiller.Target(step.id(), step.move().columns(), UnmappedPolicy.REJECT),
+                        renderer.backfill(step, facts),
+                        listener);
                 rows += r.rows();
                 batches += r.batches();
                 rowwise += r.rowwiseBatches();
@@ -295,6 +308,17 @@ public final class PostgresMigrator {
         for (DualWrite rule : plan.dualWrites()) {
             TableFacts facts = facts(c, renderer, rule.table());
             Verifier.Result r = verifier.run(c, rule, renderer.verify(rule, facts));
+            checked += r.checked();
+            inconsistent += r.inconsistent();
+            for (String k : r.sample()) {
+                if (sample.size() < 20) {
+                    sample.add(k);
+                }
+            }
+        }
+        for (BackfillMove step : moves(plan)) {
+            TableFacts facts = facts(c, renderer, step.table());
+            Verifier.Result r = verifier.run(c, step.id(), facts.table(), renderer.verify(step, facts));
             checked += r.checked();
             inconsistent += r.inconsistent();
             for (String k : r.sample()) {
@@ -452,6 +476,17 @@ public final class PostgresMigrator {
             log.info("{} - Contract completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
         });
+    }
+
+    /** The backfill steps of the plan's column moves, in plan order. */
+    private static List<BackfillMove> moves(MigrationPlan plan) {
+        List<BackfillMove> out = new ArrayList<>();
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMove m) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     private static Map<TableName, TableFacts> contractFacts(Connection c, PostgresRenderer renderer, MigrationPlan plan)

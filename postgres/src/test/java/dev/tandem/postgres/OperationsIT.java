@@ -372,6 +372,52 @@ class OperationsIT {
                                 .contains("city")
                                 .doesNotContain("address")),
                 new Case(
+                        "extract table: columns move into a new table keyed by a foreign key",
+                        p -> p.moveColumns(
+                                CUSTOMERS,
+                                List.of("name", "address"),
+                                TableName.of("customer_profiles"),
+                                "customer_id"),
+                        List.of(
+                                OLD_CUSTOMER,
+                                "UPDATE customers SET address = '9 Old Rd' WHERE id = 5",
+                                "UPDATE customers SET name = 'Renamed 4', address = NULL WHERE id = 4",
+                                "SELECT name, address FROM customers WHERE id = 6"),
+                        List.of(
+                                "INSERT INTO customers (email) VALUES (gen_random_uuid() || '@x.org')",
+                                "INSERT INTO customer_profiles (customer_id, name, address)"
+                                        + " VALUES (currval('customers_id_seq'), 'New', '1 New St')",
+                                "UPDATE customer_profiles SET address = '2 New St' WHERE customer_id = 9",
+                                "SELECT name, address FROM customer_profiles WHERE customer_id = 10"),
+                        List.of(
+                                "CREATE TABLE \"public\".\"customer_profiles\"",
+                                "ON DELETE CASCADE ON UPDATE CASCADE",
+                                "FOR KEY SHARE OF s",
+                                "ALTER COLUMN \"name\" DROP NOT NULL",
+                                "DROP COLUMN IF EXISTS \"address\""),
+                        ds -> {
+                            assertThat(Db.columns(ds, "customers")).doesNotContain("name", "address");
+                            assertThat(Db.columns(ds, "customer_profiles"))
+                                    .containsExactly("customer_id", "name", "address");
+                            assertThat(notNull(ds, "customer_profiles", "name")).isTrue();
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT name || ' / ' || coalesce(address, '-') FROM customer_profiles"
+                                                    + " WHERE customer_id IN (4, 5, 9) ORDER BY customer_id"))
+                                    .containsExactly("Renamed 4 / -", "Customer 5 / 9 Old Rd", "Customer 9 / 2 New St");
+                            assertThat(Db.count(
+                                            ds,
+                                            "SELECT count(*) FROM customers c LEFT JOIN customer_profiles p"
+                                                    + " ON p.customer_id = c.id WHERE p.customer_id IS NULL"))
+                                    .as("every customer has a profile: each was written with a name")
+                                    .isZero();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM customer_profiles WHERE name LIKE 'p %'"))
+                                    .as("profiles of the old version's inserts")
+                                    .isPositive();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tandem%'"))
+                                    .isZero();
+                        }),
+                new Case(
                         "merge two columns",
                         p -> p.deriveColumns(DeriveColumns.on(ORDERS)
                                         .named("orders.summary")

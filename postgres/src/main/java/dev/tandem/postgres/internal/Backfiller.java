@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.tandem.ErrorCode;
 import dev.tandem.StepExecutionException;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Identifier;
+import dev.tandem.plan.StepId;
+import dev.tandem.plan.UnmappedPolicy;
 import dev.tandem.postgres.BackfillListener;
 import dev.tandem.postgres.BackfillProgress;
 import dev.tandem.postgres.PostgresOptions;
@@ -68,6 +72,41 @@ public final class Backfiller {
      * @throws SQLException when the connection fails
      */
     public Result run(Connection c, Backfill step, BackfillSql sql, BackfillListener listener) throws SQLException {
+        DualWrite rule = step.rule();
+        return run(c, new Target(step.id(), rule.newColumns(), rule.unmappedPolicy()), sql, listener);
+    }
+
+    /**
+     * What a backfill writes, as far as the batch loop needs to know.
+     *
+     * @param id the step, which keys the cursor
+     * @param columns the columns its statements write (an application trigger on one of them would fire)
+     * @param policy what a value that cannot be mapped does
+     */
+    public record Target(StepId id, List<Identifier> columns, UnmappedPolicy policy) {
+        /**
+         * Copies the list.
+         *
+         * @param id step
+         * @param columns written columns
+         * @param policy unmapped-value policy
+         */
+        public Target {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /**
+     * Runs (or resumes) a backfill given by its statements.
+     *
+     * @param c the connection, autocommit
+     * @param step what the backfill writes
+     * @param sql its statements
+     * @param listener progress receiver
+     * @return what this run did
+     * @throws SQLException when the connection fails
+     */
+    public Result run(Connection c, Target step, BackfillSql sql, BackfillListener listener) throws SQLException {
         String stepId = step.id().value();
         StateStore.BackfillRow row = store.backfill(c, planId, stepId).orElse(null);
         if (row == null) {
@@ -255,17 +294,14 @@ public final class Backfiller {
      * for them. Refuses, before the first batch, when triggers would fire and the migrator cannot skip them, unless the
      * options allow firing them.
      */
-    private boolean skipTriggers(Connection c, Backfill step, BackfillSql sql) throws SQLException {
+    private boolean skipTriggers(Connection c, Target step, BackfillSql sql) throws SQLException {
         List<String> names = new ArrayList<>();
         List<String> always = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.appTriggers())) {
             ps.setArray(
                     1,
                     c.createArrayOf(
-                            "text",
-                            step.rule().newColumns().stream()
-                                    .map(i -> i.value())
-                                    .toArray()));
+                            "text", step.columns().stream().map(i -> i.value()).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
@@ -338,7 +374,7 @@ public final class Backfiller {
     /** One batch, its own transaction, with its cursor: fills the range (lo, hi]. */
     private long batch(
             Connection c,
-            Backfill step,
+            Target step,
             BackfillSql sql,
             String @Nullable [] lo,
             String[] hi,
@@ -365,7 +401,7 @@ public final class Backfiller {
      */
     private long split(
             Connection c,
-            Backfill step,
+            Target step,
             BackfillSql sql,
             String @Nullable [] lo,
             String[] hi,
@@ -378,7 +414,7 @@ public final class Backfiller {
         if (n <= 1) {
             if (n == 1) {
                 String[] key = requireNonNull(bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, 0));
-                if (step.rule().unmappedPolicy() == dev.tandem.plan.UnmappedPolicy.REJECT) {
+                if (step.policy() == UnmappedPolicy.REJECT) {
                     throw rejected(c, step, sql, key, replica, cause);
                 }
                 recordFailure(c, step, sql, key, replica, cause);
@@ -409,7 +445,7 @@ public final class Backfiller {
 
     /** Records one row the backfill cannot map, naming the column whose mapping fails and PostgreSQL's reason. */
     private void recordFailure(
-            Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
+            Connection c, Target step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
             throws SQLException {
         RowDiagnosis.Failure f = Transactions.run(c, () -> {
             settings(c, replica);
@@ -425,7 +461,7 @@ public final class Backfiller {
      * backfill stops at the first existing row that has one, names it, and resumes there once it is fixed.
      */
     private StepExecutionException rejected(
-            Connection c, Backfill step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
+            Connection c, Target step, BackfillSql sql, String[] key, boolean replica, SQLException cause)
             throws SQLException {
         // diagnosing assigns the row's columns in savepoints; nothing of it is kept
         c.setAutoCommit(false);
@@ -590,7 +626,7 @@ public final class Backfiller {
     }
 
     private StepExecutionException failure(
-            Connection c, Backfill step, BackfillSql sql, String @Nullable [] after, int size, SQLException e) {
+            Connection c, Target step, BackfillSql sql, String @Nullable [] after, int size, SQLException e) {
         String message = "Backfill step '" + step.id() + "' of plan '" + planId + "' failed on the batch of up to "
                 + size + " rows after key " + (after == null ? "(start)" : Arrays.toString(after)) + " of "
                 + sql.table().quoted() + ": SQLState " + SqlStates.of(e) + ": " + SqlStates.message(e)

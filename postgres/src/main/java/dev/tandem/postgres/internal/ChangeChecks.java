@@ -20,6 +20,7 @@ import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.RenameColumn;
@@ -61,6 +62,8 @@ final class ChangeChecks {
     private final PostgresRenderer renderer;
     private final Map<TableName, Catalog.Table> tables;
     private final List<Violation> violations;
+    /** Whether the checks run before contract (the expand steps ran) rather than before expand. */
+    private boolean beforeContract;
     /** Per qualified table, the columns the plan adds in expand and their types. */
     private final Map<TableName, Map<Identifier, String>> added = new LinkedHashMap<>();
 
@@ -142,6 +145,7 @@ final class ChangeChecks {
      * @param contractOnly whether only contract-phase changes are checked (before contract)
      */
     void check(Connection c, Set<String> done, boolean contractOnly) throws SQLException {
+        this.beforeContract = contractOnly;
         boolean auto = c.getAutoCommit();
         if (auto) {
             c.setAutoCommit(false);
@@ -266,6 +270,21 @@ final class ChangeChecks {
                 } else if (value != null) {
                     checkSetDefault(c, where, x, type, value);
                 }
+                return true;
+            }
+
+            @Override
+            public Boolean visitMoveColumns(MoveColumns x) {
+                if (step instanceof Contract) {
+                    if (beforeContract && !tableExists(c, renderer.qualify(x.target()))) {
+                        violations.add(new Violation(
+                                where,
+                                "the new table " + renderer.qualify(x.target()).quoted() + " does not exist any more;"
+                                        + " the moved columns would be lost. Roll the plan back instead"));
+                    }
+                    return true;
+                }
+                moveColumns(c, where, t, table, x);
                 return true;
             }
 
@@ -446,6 +465,54 @@ final class ChangeChecks {
                 return true;
             }
         });
+    }
+
+    /**
+     * Columns can move when the table has a one-column primary key to key the new table by, each column is a plain one
+     * (not generated, not an identity, no sequence default: those cannot be shared by two tables), and the new table's
+     * name is free.
+     */
+    private void moveColumns(Connection c, String where, TableName t, Catalog.Table table, MoveColumns x) {
+        TableFacts facts = table.facts();
+        if (facts.key().size() != 1) {
+            violations.add(new Violation(
+                    where,
+                    t.quoted()
+                            + (facts.key().isEmpty()
+                                    ? " has no primary key"
+                                    : " has a primary key of " + facts.key().size() + " columns")
+                            + "; moving columns keys the new table by the table's one-column primary key. Add one"
+                            + " first (addPrimaryKey, in an earlier plan)"));
+        }
+        columns(where, t, table, x.columns(), "column");
+        for (Identifier name : x.columns()) {
+            ColumnFacts col = facts.column(name);
+            if (col == null) {
+                continue;
+            }
+            if (facts.key().stream().anyMatch(k -> k.name().equals(name))) {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " is the primary key of " + t.quoted() + "; it cannot move"));
+            } else if (col.generated() != ' ' || col.identity() != ' ') {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " of " + t.quoted() + " is "
+                                + (col.generated() != ' ' ? "generated" : "an identity")
+                                + "; the new table cannot share it. Make it a plain column first, or move the others"));
+            } else if (col.defaultSql() != null && col.defaultSql().contains("nextval(")) {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " of " + t.quoted() + " takes its default from a sequence ("
+                                + col.defaultSql() + "); two tables cannot share it. Drop the default first"));
+            }
+        }
+        TableName target = renderer.qualify(x.target());
+        if (relationExists(c, target)) {
+            violations.add(new Violation(
+                    where,
+                    "a relation " + target.quoted() + " already exists; the move creates it. Choose another name"));
+        }
     }
 
     /** A new table is created for real in a savepoint that is rolled back: PostgreSQL itself checks it. */

@@ -2,7 +2,10 @@ package dev.tandem.postgres.internal;
 
 import dev.tandem.MigrationPlan;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.Phase;
+import dev.tandem.plan.Step;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.ExplainedStatement;
 import dev.tandem.postgres.ExplainedStatement.Section;
@@ -55,6 +58,16 @@ public final class Explainer {
                 out.add(statement(Section.BACKFILL, b.id().value(), s, true)); // each batch is a transaction
             }
         }
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMove m) {
+                TableFacts f = facts.get(renderer.qualify(m.table()));
+                if (f != null && f.key().size() == 1) {
+                    for (RenderedStatement s : renderer.backfill(m, f).explained()) {
+                        out.add(statement(Section.BACKFILL, m.id().value(), s, true));
+                    }
+                }
+            }
+        }
         for (SqlUnit u : renderer.afterBackfillUnits(plan, facts)) {
             add(out, Section.BACKFILL, u);
         }
@@ -65,6 +78,16 @@ public final class Explainer {
             }
             for (RenderedStatement s : renderer.verify(d, f).explained()) {
                 out.add(statement(Section.VERIFY, d.id().value(), s, false));
+            }
+        }
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMove m) {
+                TableFacts f = facts.get(renderer.qualify(m.table()));
+                if (f != null && f.key().size() == 1) {
+                    for (RenderedStatement s : renderer.verify(m, f).explained()) {
+                        out.add(statement(Section.VERIFY, m.id().value(), s, false));
+                    }
+                }
             }
         }
         for (SqlUnit u : renderer.contractUnits(plan, facts)) {

@@ -140,4 +140,15 @@ public final class Names {
     public static Identifier updateTrigger(String planId, DualWrite rule) {
         return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_upd");
     }
+
+    /**
+     * {@return the stem of the names of a column move's functions and triggers: one per source and target table of a
+     * plan, whichever step (expand or contract) asks}
+     *
+     * @param planId plan id
+     * @param move the move
+     */
+    public static String moveStem(String planId, dev.tandem.plan.MoveColumns move) {
+        return "tandem_sync_" + hash(planId, "move\0" + move.table() + '\0' + move.target());
+    }
 }

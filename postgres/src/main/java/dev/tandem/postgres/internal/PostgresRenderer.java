@@ -6,6 +6,7 @@ import dev.tandem.MigrationPlan;
 import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.CopyColumn;
@@ -13,6 +14,7 @@ import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RenameColumn;
 import dev.tandem.plan.SchemaChange;
@@ -491,9 +493,10 @@ public final class PostgresRenderer {
 
     // ---------------------------------------------------------------------------------------------------- key ranges
 
-    private record Range(String first, String next) {}
+    /** A statement in its "first" variant (upper bound only) and its "next" variant (lower, then upper). */
+    record Range(String first, String next) {}
 
-    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("smallint", "integer", "bigint");
+    static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("smallint", "integer", "bigint");
 
     private static String keyList(TableFacts facts, String prefix) {
         return facts.key().stream().map(k -> prefix + Sql.ident(k.name())).collect(Collectors.joining(", "));
@@ -510,7 +513,7 @@ public final class PostgresRenderer {
     }
 
     /** Range predicates: "first" binds the upper bound only; "next" binds lower then upper. */
-    private static Range range(TableFacts facts, String prefix) {
+    static Range range(TableFacts facts, String prefix) {
         String k = keyTuple(facts, prefix);
         String upper = k + " <= " + params(facts);
         return new Range(upper, k + " > " + params(facts) + " AND " + upper);
@@ -523,7 +526,7 @@ public final class PostgresRenderer {
 
     // Keys are selected as text so any key type round-trips through the cursor; the ORDER BY must name the table's
     // column (t."id"), or PostgreSQL would sort by the text output column of the same name.
-    private static String maxKey(TableFacts facts) {
+    static String maxKey(TableFacts facts) {
         String order = facts.key().stream()
                 .map(k -> "t." + Sql.ident(k.name()) + " DESC")
                 .collect(Collectors.joining(", "));
@@ -531,26 +534,26 @@ public final class PostgresRenderer {
                 + " LIMIT 1";
     }
 
-    private static String keyTexts(TableFacts facts, String prefix) {
+    static String keyTexts(TableFacts facts, String prefix) {
         return facts.key().stream()
                 .map(k -> prefix + Sql.ident(k.name()) + "::text")
                 .collect(Collectors.joining(", "));
     }
 
-    private static Range bounds(TableFacts facts) {
+    static Range bounds(TableFacts facts) {
         Range r = range(facts, "t.");
         String select = "SELECT " + keyTexts(facts, "t.") + " FROM " + Sql.table(facts.table()) + " t WHERE ";
         String tail = " ORDER BY " + keyList(facts, "t.") + " OFFSET ? LIMIT 1";
         return new Range(select + r.first() + tail, select + r.next() + tail);
     }
 
-    private static Range counts(TableFacts facts) {
+    static Range counts(TableFacts facts) {
         Range r = range(facts, "t.");
         String select = "SELECT count(*) FROM " + Sql.table(facts.table()) + " t WHERE ";
         return new Range(select + r.first(), select + r.next());
     }
 
-    private static Range map(Range r, Function<String, String> f) {
+    static Range map(Range r, Function<String, String> f) {
         return new Range(f.apply(r.first()), f.apply(r.next()));
     }
 
@@ -631,6 +634,27 @@ public final class PostgresRenderer {
     }
 
     // ---------------------------------------------------------------------------------------------------- backfill
+
+    /**
+     * {@return the backfill statements of a column move}
+     *
+     * @param step the step
+     * @param facts the source table's facts; it has a one-column primary key
+     */
+    public BackfillSql backfill(BackfillMove step, TableFacts facts) {
+        return MoveSql.backfill(
+                planId, stateSchema, step, facts, qualify(step.move().target()));
+    }
+
+    /**
+     * {@return the verification statements of a column move}
+     *
+     * @param step the step
+     * @param facts the source table's facts; it has a one-column primary key
+     */
+    public VerifySql verify(BackfillMove step, TableFacts facts) {
+        return MoveSql.verify(step, facts, qualify(step.move().target()));
+    }
 
     /**
      * {@return the backfill statements for a step}
@@ -934,6 +958,14 @@ public final class PostgresRenderer {
             } else if (c.change() instanceof DropColumn d) {
                 TableName t = qualify(d.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).add(dropColumn(t, d.column()));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
+                if (!slots.contains(t)) {
+                    slots.add(t);
+                }
+            } else if (c.change() instanceof MoveColumns mv) {
+                // the sync stops in the transaction that drops the moved columns: no write slips between
+                TableName t = qualify(mv.table());
+                bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(Changes.finishMove(withFacts, mv));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
                 if (!slots.contains(t)) {
                     slots.add(t);

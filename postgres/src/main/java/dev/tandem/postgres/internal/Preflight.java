@@ -10,6 +10,7 @@ import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.Step;
 import dev.tandem.plan.TableName;
@@ -538,6 +539,13 @@ public final class Preflight {
                 out.add(Names.updateTrigger(plan.id(), d).value());
                 out.add(Names.noteInsertTrigger(plan.id(), d).value());
                 out.add(Names.noteUpdateTrigger(plan.id(), d).value());
+            }
+        }
+        for (Step step : plan.steps(Phase.EXPAND)) {
+            if (step instanceof Expand e
+                    && e.change() instanceof MoveColumns m
+                    && renderer.qualify(m.table()).equals(t)) {
+                out.addAll(MoveTriggers.sourceTriggerNames(plan.id(), m));
             }
         }
         return out;

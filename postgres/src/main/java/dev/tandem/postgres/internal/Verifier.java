@@ -3,6 +3,8 @@ package dev.tandem.postgres.internal;
 import static java.util.Objects.requireNonNull;
 
 import dev.tandem.plan.DualWrite;
+import dev.tandem.plan.StepId;
+import dev.tandem.plan.TableName;
 import dev.tandem.postgres.PostgresOptions;
 import java.sql.Array;
 import java.sql.Connection;
@@ -59,20 +61,36 @@ public final class Verifier {
      * @throws SQLException on failure
      */
     public Result run(Connection c, DualWrite rule, VerifySql sql) throws SQLException {
+        return run(c, rule.id(), rule.table(), sql);
+    }
+
+    /**
+     * Verifies the rows of one table by the given statements.
+     *
+     * @param c the connection, autocommit
+     * @param id the step that is verified
+     * @param table the table whose keys the statements range over, for the sample
+     * @param sql the statements
+     * @return the counts
+     * @throws SQLException on failure
+     */
+    public Result run(Connection c, StepId id, TableName table, VerifySql sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             // reads take ACCESS SHARE only; never queue for long behind someone else's ACCESS EXCLUSIVE request
             s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
                     + options.batchLockTimeout().toMillis() + "ms', false)");
             try {
-                return check(c, rule, sql, s);
+                return check(c, id, table, sql, s);
             } finally {
                 SessionSettings.repinQuietly(c);
             }
         }
     }
 
-    private Result check(Connection c, DualWrite rule, VerifySql sql, Statement s) throws SQLException {
-        s.executeUpdate(sql.pruneUnmapped());
+    private Result check(Connection c, StepId id, TableName table, VerifySql sql, Statement s) throws SQLException {
+        if (!sql.pruneUnmapped().isEmpty()) {
+            s.executeUpdate(sql.pruneUnmapped());
+        }
         String[] upper = Backfiller.maxKey(c, sql.maxKey());
         if (upper == null) {
             return new Result(0, 0, List.of());
@@ -86,7 +104,7 @@ public final class Verifier {
                     c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, upper, options.verifyBatchSize() - 1);
             boolean last = hi == null;
             String[] end = hi == null ? upper : hi;
-            long[] counts = check(c, sql, lo, end, sample, rule);
+            long[] counts = check(c, sql, lo, end, sample, table);
             checked += counts[0];
             inconsistent += counts[1];
             if (last) {
@@ -94,16 +112,19 @@ public final class Verifier {
             }
             lo = end;
         }
-        log.debug("{} - {}: {} rows checked, {} inconsistent", planId, rule.id(), checked, inconsistent);
+        log.debug("{} - {}: {} rows checked, {} inconsistent", planId, id, checked, inconsistent);
         return new Result(checked, inconsistent, sample);
     }
 
     /** One range: forget records of fixed rows, record rejected rows, compare. Splits the range on a value error. */
     private long[] check(
-            Connection c, VerifySql sql, String @Nullable [] lo, String[] hi, List<String> sample, DualWrite rule)
+            Connection c, VerifySql sql, String @Nullable [] lo, String[] hi, List<String> sample, TableName table)
             throws SQLException {
         try {
-            Backfiller.update(c, lo == null ? sql.fixedFirst() : sql.fixedNext(), lo, hi);
+            String fixed = lo == null ? sql.fixedFirst() : sql.fixedNext();
+            if (!fixed.isEmpty()) {
+                Backfiller.update(c, fixed, lo, hi);
+            }
             String record = lo == null ? sql.recordFirst() : sql.recordNext();
             if (!record.isEmpty()) {
                 Backfiller.update(c, record, lo, hi);
@@ -118,7 +139,7 @@ public final class Verifier {
                     if (keys != null) {
                         for (Object k : (Object[]) keys.getArray()) {
                             if (sample.size() < 20) {
-                                sample.add(rule.table().name().value() + "(" + k + ")");
+                                sample.add(table.name().value() + "(" + k + ")");
                             }
                         }
                     }
@@ -144,8 +165,8 @@ public final class Verifier {
             String[] mid = requireNonNull(
                     Backfiller.bound(c, lo == null ? sql.boundFirst() : sql.boundNext(), lo, hi, (int) (n / 2) - 1),
                     "mid");
-            long[] a = check(c, sql, lo, mid, sample, rule);
-            long[] b = check(c, sql, mid, hi, sample, rule);
+            long[] a = check(c, sql, lo, mid, sample, table);
+            long[] b = check(c, sql, mid, hi, sample, table);
             return new long[] {a[0] + b[0], a[1] + b[1]};
         }
     }

@@ -13,6 +13,7 @@ import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
@@ -56,6 +57,7 @@ public final class Changes {
     private static final RenameColumnChange RENAME_COLUMN = new RenameColumnChange();
     private static final SetDefaultChange SET_DEFAULT = new SetDefaultChange();
     private static final SetReplicaIdentityChange SET_REPLICA_IDENTITY = new SetReplicaIdentityChange();
+    private static final MoveColumnsChange MOVE_COLUMNS = new MoveColumnsChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -168,6 +170,11 @@ public final class Changes {
             @Override
             public List<SqlUnit> visitSetReplicaIdentity(SetReplicaIdentity c) {
                 return call.on(SET_REPLICA_IDENTITY, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitMoveColumns(MoveColumns c) {
+                return call.on(MOVE_COLUMNS, c);
             }
 
             @Override
@@ -293,5 +300,15 @@ public final class Changes {
      */
     public static List<RenderedStatement> renameColumn(TableName t, RenameColumn rename) {
         return RenameColumnChange.statements(t, rename);
+    }
+
+    /**
+     * {@return the contract statements that stop a move's sync, for the source table's drop unit}
+     *
+     * @param ctx the plan's context
+     * @param move the move
+     */
+    public static List<RenderedStatement> finishMove(ChangeContext ctx, MoveColumns move) {
+        return MoveColumnsChange.finish(ctx, move);
     }
 }
