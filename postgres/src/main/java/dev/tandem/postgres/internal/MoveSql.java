@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The backfill and verify statements of a column move, over key ranges of the source table. Pure.
  *
- * <p>A batch copies the moved columns of the range's rows that have a value into the new table, skipping rows that
+ * <p>A batch copies the moved columns of the range's rows that have a value of their own (see {@link
+ * MoveTriggers#given}) into the new table, skipping rows that
  * already have a target row: once the triggers exist, every write of either side reaches the other, so a target row
  * that exists is current. The batch reads the source rows {@code FOR KEY SHARE}: a row deleted meanwhile is skipped
  * instead of failing the foreign key, and a row updated meanwhile is read as committed.
@@ -46,7 +47,7 @@ final class MoveSql {
                 p -> "INSERT INTO " + Sql.table(target) + " (" + Sql.ident(m.targetKey()) + ", "
                         + Sql.idents(m.columns()) + ")\nSELECT s." + Sql.ident(key) + ", " + list(m.columns(), "s.")
                         + " FROM " + Sql.table(t) + " s\nWHERE " + p + " AND ("
-                        + SyncTriggers.anyNotNull(m.columns(), "s.")
+                        + MoveTriggers.given(m, facts, "s.")
                         + ")\nFOR KEY SHARE OF s\nON CONFLICT (" + Sql.ident(m.targetKey()) + ") DO NOTHING");
         Range bounds = PostgresRenderer.bounds(facts);
         Range counts = PostgresRenderer.counts(facts);
@@ -126,7 +127,7 @@ final class MoveSql {
 
     /**
      * {@return the verify statements of a move: a source row is consistent when its target row holds the same values,
-     * or it has none and its moved columns are all null}
+     * or it has none and its moved columns hold no value of their own (null, or what their default gives)}
      *
      * @param step the step
      * @param facts the source table's facts; it has a one-column key
@@ -142,7 +143,7 @@ final class MoveSql {
                 p -> "SELECT count(*), count(*) FILTER (WHERE bad), (array_agg(key_text) FILTER (WHERE bad))[1:20]\n"
                         + "FROM (SELECT t." + Sql.ident(key) + "::text AS key_text,\n"
                         + "  CASE WHEN m." + Sql.ident(m.targetKey()) + " IS NULL THEN "
-                        + SyncTriggers.anyNotNull(m.columns(), "t.") + "\n"
+                        + MoveTriggers.given(m, facts, "t.") + "\n"
                         + "       ELSE ROW(" + list(m.columns(), "t.") + ") IS DISTINCT FROM ROW("
                         + list(m.columns(), "m.") + ") END AS bad\n"
                         + "  FROM " + Sql.table(t) + " t LEFT JOIN " + Sql.table(target) + " m ON m."

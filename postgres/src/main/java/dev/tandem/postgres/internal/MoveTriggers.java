@@ -28,6 +28,7 @@ public final class MoveTriggers {
     private final Identifier targetKey;
     private final List<Identifier> columns;
     private final long ownerOid;
+    private final String given;
 
     /**
      * Creates the SQL of one move.
@@ -37,8 +38,8 @@ public final class MoveTriggers {
      * @param move the move
      * @param source the qualified source table
      * @param target the qualified new table
-     * @param sourceKey the source table's one-column primary key
-     * @param ownerOid the source table's owner, whose members' backfill batches skip the triggers
+     * @param facts the source table's facts: its one-column primary key, the moved columns' defaults, and its owner,
+     *     whose members' backfill batches skip the triggers
      */
     public MoveTriggers(
             String planId,
@@ -46,16 +47,40 @@ public final class MoveTriggers {
             MoveColumns move,
             TableName source,
             TableName target,
-            Identifier sourceKey,
-            long ownerOid) {
+            TableFacts facts) {
         this.stem = Names.moveStem(planId, move);
         this.stateSchema = stateSchema;
         this.source = source;
         this.target = target;
-        this.sourceKey = sourceKey;
+        this.sourceKey = facts.key().get(0).name();
         this.targetKey = move.targetKey();
         this.columns = move.columns();
-        this.ownerOid = ownerOid;
+        this.ownerOid = facts.ownerOid();
+        this.given = given(move, facts, "NEW.");
+    }
+
+    /**
+     * {@return whether a source row holds a value of its own in a moved column: one that is not null and not what the
+     * column's default gives (so an insert that leaves every moved column out, as the new version's does, creates no
+     * target row for the new version's own insert to collide with); a volatile default (now(), random()) cannot be told
+     * apart and never decides}
+     *
+     * @param move the move
+     * @param facts the source table's facts
+     * @param prefix the row reference, such as {@code NEW.}
+     */
+    static String given(MoveColumns move, TableFacts facts, String prefix) {
+        List<String> parts = new ArrayList<>();
+        for (Identifier c : move.columns()) {
+            ColumnFacts col = facts.column(c);
+            String ref = prefix + Sql.ident(c);
+            if (col == null || col.defaultSql() == null) {
+                parts.add(ref + " IS NOT NULL");
+            } else if (!col.defaultVolatile()) {
+                parts.add(ref + " IS DISTINCT FROM (" + col.defaultSql() + ") AND " + ref + " IS NOT NULL");
+            }
+        }
+        return parts.isEmpty() ? "false" : "(" + String.join(") OR (", parts) + ")";
     }
 
     private String function(String side) {
@@ -96,7 +121,7 @@ public final class MoveTriggers {
         String targetFn = function("target") + "()";
         out.add(RenderedStatement.of(
                 "CREATE TRIGGER " + Sql.ident(st.get(0)) + " AFTER INSERT ON " + Sql.table(source)
-                        + " FOR EACH ROW\n  WHEN (" + notBypassed() + " AND (" + anyNotNull("NEW.") + "))\n"
+                        + " FOR EACH ROW\n  WHEN (" + notBypassed() + " AND (" + given + "))\n"
                         + "  EXECUTE FUNCTION " + sourceFn,
                 LockMode.SHARE_ROW_EXCLUSIVE,
                 source));

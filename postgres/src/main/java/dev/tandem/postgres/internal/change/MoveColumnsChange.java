@@ -7,6 +7,8 @@ import dev.tandem.plan.StepId;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.LockMode;
 import dev.tandem.postgres.internal.ColumnFacts;
+import dev.tandem.postgres.internal.ConstraintFacts;
+import dev.tandem.postgres.internal.IndexFacts;
 import dev.tandem.postgres.internal.MoveTriggers;
 import dev.tandem.postgres.internal.RenderedStatement;
 import dev.tandem.postgres.internal.Sql;
@@ -63,6 +65,7 @@ final class MoveColumnsChange implements ChangeRenderer<MoveColumns> {
                 false,
                 false,
                 "a new, empty table: its foreign key checks no rows"));
+        body.addAll(carried(source, target, facts, m));
         body.add(new RenderedStatement(
                 "DO " + Sql.dollarQuoted(ownerAndGrants(source, target, facts.ownerOid(), m)),
                 LockMode.NONE,
@@ -71,9 +74,54 @@ final class MoveColumnsChange implements ChangeRenderer<MoveColumns> {
                 false,
                 "the source table's owner and grants, so that each version's role may write both tables through the"
                         + " triggers (they run as the writer)"));
-        body.addAll(new MoveTriggers(ctx.planId(), ctx.stateSchema(), m, source, target, sourceKey, facts.ownerOid())
-                .install());
+        body.addAll(new MoveTriggers(ctx.planId(), ctx.stateSchema(), m, source, target, facts).install());
         return List.of(Units.locked(phase, List.of(id), source, LockMode.SHARE_ROW_EXCLUSIVE, body, false));
+    }
+
+    /**
+     * The moved columns' own constraints and plain indexes, on the new table while it is empty (no scan, no wait): a
+     * check, foreign key, unique constraint or index that uses only moved columns. Names are PostgreSQL's defaults for
+     * the new table, so none clashes with the source table's, which stay until contract. Constraints and indexes that
+     * also use columns that stay are dropped with the columns at contract; explain lists them.
+     */
+    private static List<RenderedStatement> carried(
+            TableName source, TableName target, TableFacts facts, MoveColumns m) {
+        List<RenderedStatement> out = new ArrayList<>();
+        for (ConstraintFacts k : facts.constraints()) {
+            if (k.owner().equals(source)
+                    && !k.columns().isEmpty()
+                    && m.columns().containsAll(k.columns())) {
+                out.add(new RenderedStatement(
+                        "ALTER TABLE " + Sql.table(target) + " ADD " + k.definition(),
+                        k.foreignKey() ? LockMode.SHARE_ROW_EXCLUSIVE : LockMode.NONE,
+                        null,
+                        false,
+                        false,
+                        "carries " + k.name().quoted() + " of " + source.quoted() + " to the empty new table"));
+            }
+        }
+        for (IndexFacts i : facts.indexes()) {
+            if (i.primary() || i.partial() || i.expression() || !m.columns().containsAll(i.columns())) {
+                continue;
+            }
+            String sql;
+            if (i.unique() && i.constraint() != null) {
+                sql = "ALTER TABLE " + Sql.table(target) + " ADD UNIQUE (" + Sql.idents(i.columns()) + ")";
+            } else if (i.firstColumnOptions().isBlank()) {
+                sql = "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX ON " + Sql.table(target) + " USING "
+                        + Sql.ident(i.method()) + " (" + Sql.idents(i.columns()) + ")";
+            } else {
+                continue; // an operator class or collation: listed with what contract drops
+            }
+            out.add(new RenderedStatement(
+                    sql,
+                    LockMode.NONE,
+                    null,
+                    false,
+                    false,
+                    "carries " + i.name().quoted() + " of " + source.quoted() + " to the empty new table"));
+        }
+        return out;
     }
 
     @Override
