@@ -417,6 +417,33 @@ class OperationsIT {
     }
 
     @Test
+    void moveColumns_extractsTheAddressIntoItsOwnTable() throws Exception {
+        // tag::move-columns[]
+        MigrationPlan plan = MigrationPlan.named("customers-addresses")
+                .moveColumns(
+                        TableName.of("customers"),
+                        List.of("address"),
+                        TableName.of("customer_addresses"),
+                        "customer_id")
+                .build();
+        // end::move-columns[]
+        DocOutputs.check(PAGE, "move-columns-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.VERIFIED);
+        // the old version writes customers.address; the new version writes customer_addresses
+        execute("INSERT INTO customers (name, email, address) VALUES ('V1', 'v1@example.com', '1 Old St')");
+        execute("INSERT INTO customers (name, email) VALUES ('V2', 'v2@example.com')");
+        execute("INSERT INTO customer_addresses (customer_id, address)"
+                + " SELECT id, '2 New St' FROM customers WHERE email = 'v2@example.com'");
+        assertThat(query("SELECT a.address FROM customer_addresses a JOIN customers c ON c.id = a.customer_id"
+                        + " WHERE c.email = 'v1@example.com'"))
+                .isEqualTo("1 Old St");
+        assertThat(query("SELECT address FROM customers WHERE email = 'v2@example.com'"))
+                .isEqualTo("2 New St");
+        migrator.contract(plan);
+        assertThat(columns()).doesNotContain("address");
+    }
+
+    @Test
     void renameColumnByCopy_bothNamesWork_untilContract() throws Exception {
         // tag::rename-by-copy[]
         MigrationPlan plan = MigrationPlan.named("customers-full-name")

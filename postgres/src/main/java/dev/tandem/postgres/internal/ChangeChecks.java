@@ -276,7 +276,14 @@ final class ChangeChecks {
             @Override
             public Boolean visitMoveColumns(MoveColumns x) {
                 if (step instanceof Contract) {
-                    if (beforeContract && !tableExists(c, renderer.qualify(x.target()))) {
+                    // only once expand ran (its triggers are on the table): explain checks contract before that
+                    if (beforeContract
+                            && !tableExists(c, renderer.qualify(x.target()))
+                            && hasTrigger(
+                                    c,
+                                    t,
+                                    MoveTriggers.sourceTriggerNames(plan.id(), x)
+                                            .get(0))) {
                         violations.add(new Violation(
                                 where,
                                 "the new table " + renderer.qualify(x.target()).quoted() + " does not exist any more;"
@@ -465,6 +472,20 @@ final class ChangeChecks {
                 return true;
             }
         });
+    }
+
+    private static boolean hasTrigger(Connection c, TableName t, String name) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid ="
+                        + " pg_catalog.to_regclass(?) AND tgname = ?)")) {
+            ps.setString(1, Sql.table(t));
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     /**
