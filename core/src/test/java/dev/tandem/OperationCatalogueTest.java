@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
+import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
 import dev.tandem.plan.RenameColumn;
@@ -240,6 +242,54 @@ class OperationCatalogueTest {
                         .build())
                 .isInstanceOf(PlanValidationException.class)
                 .hasMessageContaining("one operation per column");
+    }
+
+    @Test
+    void moveColumns_createsInExpand_copiesInTheBackfill_dropsTheColumnsAtContract() {
+        TableName details = TableName.of("order_details");
+        MigrationPlan plan = MigrationPlan.named("p")
+                .moveColumns(ORDERS, List.of("note", "gift_wrap"), details, "order_id")
+                .build();
+        assertThat(ids(plan))
+                .containsExactly(
+                        "EXPAND orders-to-order_details/extract",
+                        "BACKFILL orders-to-order_details/backfill",
+                        "CONTRACT orders-to-order_details/finish",
+                        "CONTRACT orders-to-order_details/drop-note",
+                        "CONTRACT orders-to-order_details/drop-gift_wrap");
+        MoveColumns move = (MoveColumns) ((Expand) plan.steps().get(0)).change();
+        assertThat(move.target()).isEqualTo(details);
+        assertThat(move.targetKey().value()).isEqualTo("order_id");
+        assertThat(((BackfillMove) plan.steps().get(1)).move()).isEqualTo(move);
+        assertThat(plan.steps().get(1).transactional()).isFalse();
+        assertThat(((Contract) plan.steps().get(2)).change()).isEqualTo(move);
+        assertThat(plan.checksum())
+                .isNotEqualTo(MigrationPlan.named("p")
+                        .moveColumns(ORDERS, List.of("note"), details, "order_id")
+                        .build()
+                        .checksum());
+    }
+
+    @Test
+    void moveColumns_badShapes_areReported() {
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .moveColumns(ORDERS, List.of(), TableName.of("x"), "k")
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("moves no columns");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .moveColumns(ORDERS, List.of("note", "note"), TableName.of("x"), "k")
+                        .build())
+                .hasMessageContaining("moves column \"note\" twice");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .moveColumns(ORDERS, List.of("note"), ORDERS, "k")
+                        .build())
+                .hasMessageContaining("into itself");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .moveColumns(ORDERS, List.of("note"), TableName.of("x"), "k")
+                        .createTable(Table.named(TableName.of("x")).column(Column.named("k", ColumnType.BIGINT)))
+                        .build())
+                .hasMessageContaining("one such operation per table and plan");
     }
 
     @Test

@@ -43,6 +43,8 @@ class CatalogueCrashIT {
                         Enforcement.FROM_EXPAND)
                 .renameColumn(TableName.of("items"), "id", "item_id")
                 .setDefault(CUSTOMERS, "updated_at", SqlExpression.trusted("'2001-01-01'::timestamp"))
+                .moveColumns(
+                        TableName.of("profiles"), List.of("bio", "site"), TableName.of("profile_details"), "profile_id")
                 .build();
     }
 
@@ -54,6 +56,11 @@ class CatalogueCrashIT {
         Db.exec(
                 ds,
                 "INSERT INTO items (sku, customer_id) SELECT 'sku-' || g, (g % 200) + 1 FROM generate_series(1, 300) g");
+        Db.exec(ds, "CREATE TABLE profiles (id bigserial PRIMARY KEY, handle text, bio text NOT NULL, site text)");
+        Db.exec(
+                ds,
+                "INSERT INTO profiles (handle, bio, site) SELECT 'h' || g, 'bio ' || g,"
+                        + " CASE WHEN g % 2 = 0 THEN 'https://' || g END FROM generate_series(1, 300) g");
     }
 
     @Test
@@ -110,6 +117,14 @@ class CatalogueCrashIT {
                                 .containsExactly("public.items_id_seq");
                         assertThat(Db.columns(ds, "items")).containsExactly("item_id", "sku", "customer_id");
                         Db.exec(ds, "INSERT INTO items (sku) VALUES ('after')");
+                        assertThat(Db.columns(ds, "profiles")).containsExactly("id", "handle");
+                        assertThat(Db.count(
+                                        ds,
+                                        "SELECT count(*) FROM profile_details WHERE bio = 'bio ' || profile_id"
+                                                + " AND site IS NOT DISTINCT FROM CASE WHEN profile_id % 2 = 0"
+                                                + " THEN 'https://' || profile_id END"))
+                                .isEqualTo(300);
+                        assertThat(Db.triggers(ds, "profile_details")).isZero();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
