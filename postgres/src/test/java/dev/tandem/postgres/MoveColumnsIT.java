@@ -191,6 +191,8 @@ class MoveColumnsIT {
                 "CREATE TABLE things (id int PRIMARY KEY, n int GENERATED ALWAYS AS (id * 2) STORED,"
                         + " seq bigserial, code text)");
         Db.exec(admin, "CREATE TABLE taken (id int)");
+        Db.exec(admin, "CREATE TABLE tenants (id int PRIMARY KEY, secret text)");
+        Db.exec(admin, "ALTER TABLE tenants ENABLE ROW LEVEL SECURITY");
         List<String> before = OperationsIT.schema(admin);
         PostgresMigrator migrator = PostgresMigrator.create(admin);
         assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("refused")
@@ -200,6 +202,7 @@ class MoveColumnsIT {
                                 List.of("n", "seq", "id", "missing"),
                                 TableName.of("taken"),
                                 "k")
+                        .moveColumns(TableName.of("tenants"), List.of("secret"), TableName.of("tenant_secrets"), "k")
                         .build()))
                 .isInstanceOf(PlanValidationException.class)
                 .hasMessageContaining("\"public\".\"pairs\" has a primary key of 2 columns")
@@ -207,7 +210,8 @@ class MoveColumnsIT {
                 .hasMessageContaining("column \"seq\" of \"public\".\"things\" takes its default from a sequence")
                 .hasMessageContaining("column \"id\" is the primary key of \"public\".\"things\"")
                 .hasMessageContaining("\"missing\"")
-                .hasMessageContaining("a relation \"public\".\"taken\" already exists");
+                .hasMessageContaining("a relation \"public\".\"taken\" already exists")
+                .hasMessageContaining("\"public\".\"tenants\" has row-level security");
         assertThat(OperationsIT.schema(admin)).isEqualTo(before);
         assertThat(Db.schemaExists(admin, "tandem")).isFalse();
     }

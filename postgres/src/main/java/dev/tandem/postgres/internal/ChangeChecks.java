@@ -528,6 +528,14 @@ final class ChangeChecks {
                                 + col.defaultSql() + "); two tables cannot share it. Drop the default first"));
             }
         }
+        if (rowSecurity(c, t)) {
+            violations.add(new Violation(
+                    where,
+                    t.quoted() + " has row-level security; the new table would not have its policies, and every role"
+                            + " with its grants could read the moved columns of every row. Create the new table with"
+                            + " its policies yourself (createTable, rawSql) and move the data with deriveColumns or"
+                            + " rawSql"));
+        }
         TableName target = renderer.qualify(x.target());
         if (relationExists(c, target)) {
             violations.add(new Violation(
@@ -664,6 +672,18 @@ final class ChangeChecks {
             }
         } catch (SQLException e) {
             violations.add(new Violation(where, "the column's views could not be read: " + firstLine(e)));
+        }
+    }
+
+    private static boolean rowSecurity(Connection c, TableName t) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT x.relrowsecurity FROM pg_catalog.pg_class x WHERE x.oid = pg_catalog.to_regclass(?)")) {
+            ps.setString(1, t.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return true; // unknown: refuse, the safe side
         }
     }
 
