@@ -7,6 +7,7 @@ import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ColumnType;
@@ -26,6 +27,7 @@ import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
@@ -92,7 +94,8 @@ public final class PlanBuilder {
                     ReplicaIdentityOp,
                     DropNotNullOp,
                     RenameConstraintOp,
-                    MoveColumnsOp {
+                    MoveColumnsOp,
+                    MergeColumnsOp {
         void compile(Compilation c);
     }
 
@@ -567,6 +570,43 @@ public final class PlanBuilder {
             c.expands.add(new Expand(StepId.of(where), move));
             c.backfills.add(new BackfillMove(stepId(name, "backfill"), move));
             c.contracts.add(new Contract(stepId(name, "finish"), move));
+            for (Identifier col : columns) {
+                c.contracts.add(
+                        new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
+            }
+        }
+    }
+
+    private record MergeColumnsOp(TableName table, List<Identifier> columns, TableName into) implements Op {
+        @Override
+        public void compile(Compilation c) {
+            List<String> suffixes = new ArrayList<>(List.of("merge", "backfill", "finish"));
+            for (Identifier col : columns) {
+                suffixes.add("drop-" + sanitize(col.value()));
+            }
+            String name = uniqueName(
+                    sanitize(table.name().value()) + "-into-"
+                            + sanitize(into.name().value()),
+                    c.usedIds,
+                    suffixes.toArray(new String[0]));
+            String where = name + "/merge";
+            checkNames(c.violations, where, table, columns);
+            checkNames(c.violations, where, into, List.of());
+            MergeColumns merge;
+            try {
+                merge = new MergeColumns(table, columns, into);
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+                return;
+            }
+            for (Identifier col : columns) {
+                claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
+                claim(c.violations, c.addedColumns, into, col, name, "added");
+                claim(c.violations, c.syncedColumns, into, col, name, "kept in sync");
+            }
+            c.expands.add(new Expand(StepId.of(where), merge));
+            c.backfills.add(new BackfillMerge(stepId(name, "backfill"), merge));
+            c.contracts.add(new Contract(stepId(name, "finish"), merge));
             for (Identifier col : columns) {
                 c.contracts.add(
                         new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
@@ -1101,6 +1141,32 @@ public final class PlanBuilder {
                 List.copyOf(ids),
                 requireNonNull(target, "target"),
                 Identifier.of(requireNonNull(targetKey, "targetKey"))));
+    }
+
+    /**
+     * {@return a builder that also moves columns back from a table into the table it extends (the reverse of {@link
+     * #moveColumns})}
+     *
+     * <p>{@code table}'s one-column primary key must reference {@code into}'s one-column primary key, so each row of
+     * {@code table} belongs to one row of {@code into}. Expand adds the columns to {@code into}, nullable, with their
+     * types, collations and defaults (a volatile default set after the column is added, so nothing is rewritten), and
+     * installs triggers that keep both sides equal while both versions run: the old version writes {@code table}, the
+     * new one the columns in {@code into}; a delete of a row of {@code into} deletes its row of {@code table} first.
+     * The backfill copies the existing rows in short batches; verify compares both tables. Contract drops the triggers
+     * and the columns from {@code table} in one short transaction; drop the table in a later plan. Rollback drops the
+     * triggers and the added columns.
+     *
+     * @param table the table the columns leave
+     * @param columns the columns
+     * @param into the table that takes them
+     */
+    @CanIgnoreReturnValue
+    public PlanBuilder mergeColumns(TableName table, List<String> columns, TableName into) {
+        List<Identifier> ids = new ArrayList<>();
+        for (String col : requireNonNull(columns, "columns")) {
+            ids.add(Identifier.of(requireNonNull(col, "column")));
+        }
+        return with(new MergeColumnsOp(requireNonNull(table, "table"), List.copyOf(ids), requireNonNull(into, "into")));
     }
 
     /**

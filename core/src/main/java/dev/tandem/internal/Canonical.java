@@ -4,6 +4,7 @@ import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.ConstraintDefinition;
@@ -21,6 +22,7 @@ import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
@@ -198,6 +200,11 @@ public final class Canonical {
         }
 
         @Override
+        public String visitMergeColumns(MergeColumns c) {
+            return "merge-columns " + table(c.table()) + ' ' + columns(c.columns()) + " into " + table(c.into());
+        }
+
+        @Override
         public String visitRenameColumn(RenameColumn c) {
             return "rename-column " + table(c.table()) + ' ' + quote(c.column().value()) + " to "
                     + quote(c.newName().value());
@@ -291,6 +298,11 @@ public final class Canonical {
         @Override
         public String visitBackfillMove(BackfillMove s) {
             return "backfill-move " + quote(s.id().value()) + ' ' + s.move().accept(CHANGE);
+        }
+
+        @Override
+        public String visitBackfillMerge(BackfillMerge s) {
+            return "backfill-merge " + quote(s.id().value()) + ' ' + s.merge().accept(CHANGE);
         }
 
         @Override

@@ -31,6 +31,7 @@ public sealed interface SchemaChange
                 SetDefault,
                 SetReplicaIdentity,
                 MoveColumns,
+                MergeColumns,
                 RawChange {
 
     /** {@return the table the change works on (a renamed table by its old name, a dropped view by its name); empty for raw SQL} */
@@ -128,6 +129,11 @@ public sealed interface SchemaChange
 
             @Override
             public Optional<TableName> visitMoveColumns(MoveColumns c) {
+                return Optional.of(c.table());
+            }
+
+            @Override
+            public Optional<TableName> visitMergeColumns(MergeColumns c) {
                 return Optional.of(c.table());
             }
 
@@ -263,6 +269,11 @@ public sealed interface SchemaChange
 
             @Override
             public Boolean visitMoveColumns(MoveColumns change) {
+                return true;
+            }
+
+            @Override
+            public Boolean visitMergeColumns(MergeColumns change) {
                 return true;
             }
 
@@ -440,6 +451,13 @@ public sealed interface SchemaChange
          * @param change the change
          */
         R visitMoveColumns(MoveColumns change);
+
+        /**
+         * {@return the result for columns merged back into another table}
+         *
+         * @param change the change
+         */
+        R visitMergeColumns(MergeColumns change);
 
         /**
          * {@return the result for a raw-SQL change}

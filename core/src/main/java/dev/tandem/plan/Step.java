@@ -7,7 +7,7 @@ package dev.tandem.plan;
  *
  * <p>Implementations are immutable and thread-safe.
  */
-public sealed interface Step permits Expand, DualWrite, Backfill, BackfillMove, AfterBackfill, Contract {
+public sealed interface Step permits Expand, DualWrite, Backfill, BackfillMove, BackfillMerge, AfterBackfill, Contract {
 
     /** {@return the step's id, unique within its plan} */
     StepId id();

@@ -36,6 +36,14 @@ public interface StepVisitor<R> {
     R visitBackfillMove(BackfillMove step);
 
     /**
+     * Visits a merge's backfill step.
+     *
+     * @param step the step
+     * @return the result
+     */
+    R visitBackfillMerge(BackfillMerge step);
+
+    /**
      * {@return the result for a change that runs after the backfills}
      *
      * @param step the step

@@ -12,6 +12,7 @@ import dev.tandem.TandemException;
 import dev.tandem.Violation;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.Contract;
 import dev.tandem.plan.DropColumn;
@@ -224,7 +225,7 @@ public final class PostgresMigrator {
             log.info(
                     "{} - Backfill started ({} steps)",
                     plan.id(),
-                    plan.backfills().size() + moves(plan).size());
+                    plan.backfills().size() + moves(plan).size() + merges(plan).size());
             store.setState(c, plan.id(), PlanState.BACKFILLING);
             Backfiller backfiller = new Backfiller(plan.id(), options, store);
             long rows = 0;
@@ -233,6 +234,19 @@ public final class PostgresMigrator {
             for (Backfill step : plan.backfills()) {
                 TableFacts facts = facts(c, renderer, step.table());
                 Backfiller.Result r = backfiller.run(c, step, renderer.backfill(step, facts), listener);
+                rows += r.rows();
+                batches += r.batches();
+                rowwise += r.rowwiseBatches();
+            }
+            for (BackfillMerge step : merges(plan)) {
+                Backfiller.Result r = backfiller.run(
+                        c,
+                        new Backfiller.Target(step.id(), step.merge().columns(), UnmappedPolicy.REJECT),
+                        renderer.backfill(
+                                step,
+                                facts(c, renderer, step.table()),
+                                facts(c, renderer, step.merge().into())),
+                        listener);
                 rows += r.rows();
                 batches += r.batches();
                 rowwise += r.rowwiseBatches();
@@ -319,6 +333,18 @@ public final class PostgresMigrator {
         for (BackfillMove step : moves(plan)) {
             TableFacts facts = facts(c, renderer, step.table());
             Verifier.Result r = verifier.run(c, step.id(), facts.table(), renderer.verify(step, facts));
+            checked += r.checked();
+            inconsistent += r.inconsistent();
+            for (String k : r.sample()) {
+                if (sample.size() < 20) {
+                    sample.add(k);
+                }
+            }
+        }
+        for (BackfillMerge step : merges(plan)) {
+            TableFacts into = facts(c, renderer, step.merge().into());
+            Verifier.Result r = verifier.run(
+                    c, step.id(), into.table(), renderer.verify(step, into, facts(c, renderer, step.table())));
             checked += r.checked();
             inconsistent += r.inconsistent();
             for (String k : r.sample()) {
@@ -476,6 +502,17 @@ public final class PostgresMigrator {
             log.info("{} - Contract completed in {} ms", plan.id(), millisSince(t0));
             return store.status(c, plan.id(), plan.checksum());
         });
+    }
+
+    /** The backfill steps of the plan's column merges, in plan order. */
+    private static List<BackfillMerge> merges(MigrationPlan plan) {
+        List<BackfillMerge> out = new ArrayList<>();
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMerge m) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** The backfill steps of the plan's column moves, in plan order. */

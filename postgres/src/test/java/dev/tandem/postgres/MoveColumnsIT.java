@@ -217,6 +217,30 @@ class MoveColumnsIT {
     }
 
     @Test
+    void merge_refusesTablesThatAreNotKeyedOneToOne_andColumnsItCannotCarry_andChangesNothing() throws Exception {
+        Db.exec(
+                admin,
+                "CREATE TABLE loose (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id), x text)");
+        Db.exec(
+                admin,
+                "CREATE TABLE extras (account_id bigint PRIMARY KEY REFERENCES accounts (id), name text,"
+                        + " required text NOT NULL, n int GENERATED ALWAYS AS (1) STORED)");
+        List<String> before = OperationsIT.schema(admin);
+        PostgresMigrator migrator = PostgresMigrator.create(admin);
+        assertThatThrownBy(() -> migrator.expand(MigrationPlan.named("merge-refused")
+                        .mergeColumns(TableName.of("loose"), List.of("x"), ACCOUNTS)
+                        .mergeColumns(TableName.of("extras"), List.of("name", "n"), ACCOUNTS)
+                        .build()))
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("the primary key \"id\" of \"public\".\"loose\" is not a foreign key to"
+                        + " \"public\".\"accounts\"")
+                .hasMessageContaining("column \"name\" already exists in \"public\".\"accounts\"")
+                .hasMessageContaining("column \"n\" of \"public\".\"extras\" is generated")
+                .hasMessageContaining("column \"required\" of \"public\".\"extras\" is NOT NULL without a default");
+        assertThat(OperationsIT.schema(admin)).isEqualTo(before);
+    }
+
+    @Test
     void planRules_refuseAMoveThatClashes() {
         assertThatThrownBy(() -> MigrationPlan.named("clash")
                         .moveColumns(ACCOUNTS, List.of("iban"), BILLING, "iban")

@@ -418,6 +418,48 @@ class OperationsIT {
                                     .isZero();
                         }),
                 new Case(
+                        "merge table: the columns of a 1:1 table move back into the table it extends",
+                        p -> p.mergeColumns(
+                                TableName.of("parcel_gifts"), List.of("message", "wrap"), TableName.of("parcels")),
+                        List.of(
+                                "INSERT INTO parcel_gifts (parcel_id, message) VALUES (20, 'hi') ON CONFLICT (parcel_id)"
+                                        + " DO UPDATE SET message = EXCLUDED.message",
+                                "UPDATE parcel_gifts SET wrap = 'gold' WHERE parcel_id = 3",
+                                "DELETE FROM parcel_gifts WHERE parcel_id = 30",
+                                "SELECT message, wrap FROM parcel_gifts WHERE parcel_id = 4"),
+                        List.of(
+                                "UPDATE parcels SET message = 'new', wrap = 'red' WHERE id = 5",
+                                "INSERT INTO parcels (label, message) VALUES ('n', 'gift')",
+                                "DELETE FROM parcels WHERE id = 290",
+                                "SELECT message, wrap FROM parcels WHERE id = 6"),
+                        List.of(
+                                "ADD COLUMN \"message\" text",
+                                "FOR SHARE OF n",
+                                "CREATE TRIGGER \"RI_0_tandem_sync_",
+                                "DROP COLUMN IF EXISTS \"message\""),
+                        ds -> {
+                            assertThat(Db.columns(ds, "parcel_gifts")).containsExactly("parcel_id");
+                            // 30: the old version deleted its gift in the first expand; the second one gave it the
+                            // default again, and a default alone is no value of its own
+                            assertThat(Db.strings(
+                                            ds,
+                                            "SELECT id || ' ' || coalesce(message, '-') || ' ' || coalesce(wrap, '-')"
+                                                    + " FROM parcels WHERE id IN (3, 4, 5, 20, 30, 301) ORDER BY id"))
+                                    .containsExactly(
+                                            "3 msg 3 gold",
+                                            "4 msg 4 gold",
+                                            "5 new red",
+                                            "20 hi gold",
+                                            "30 - plain",
+                                            "301 - plain");
+                            assertThat(Db.count(ds, "SELECT count(*) FROM parcels WHERE id = 290"))
+                                    .isZero();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM parcels WHERE message = 'gift'"))
+                                    .isPositive();
+                            assertThat(Db.count(ds, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%tandem%'"))
+                                    .isZero();
+                        }),
+                new Case(
                         "merge two columns",
                         p -> p.deriveColumns(DeriveColumns.on(ORDERS)
                                         .named("orders.summary")
@@ -657,6 +699,16 @@ class OperationsIT {
                         + " FROM generate_series(1, 600) g");
         Db.exec(ds, "CREATE INDEX orders_note_idx ON orders (note)");
         Db.exec(ds, "GRANT SELECT, INSERT ON orders TO PUBLIC"); // a rename's view carries the grants
+        Db.exec(ds, "CREATE TABLE parcels (id bigserial PRIMARY KEY, label text)");
+        Db.exec(ds, "INSERT INTO parcels (label) SELECT 'p' || g FROM generate_series(1, 600) g");
+        Db.exec(
+                ds,
+                "CREATE TABLE parcel_gifts (parcel_id bigint PRIMARY KEY REFERENCES parcels (id), message text NOT NULL,"
+                        + " wrap text DEFAULT 'plain')");
+        Db.exec(
+                ds,
+                "INSERT INTO parcel_gifts SELECT id, 'msg ' || id, CASE WHEN id % 2 = 0 THEN 'gold' END FROM parcels"
+                        + " WHERE id <= 300");
         Db.exec(ds, "CREATE SEQUENCE events_seq START 1000");
         Db.exec(ds, "CREATE TABLE events (id bigint, kind text)"); // no primary key yet
         Db.exec(ds, "INSERT INTO events SELECT g, 'seed' FROM generate_series(1, 300) g");

@@ -20,6 +20,7 @@ import dev.tandem.plan.DropView;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.PrepareSwap;
 import dev.tandem.plan.RawChange;
@@ -118,6 +119,9 @@ final class ChangeChecks {
             }
             if (change instanceof AddConstraint a && a.definition() instanceof ConstraintDefinition.ForeignKey fk) {
                 out.add(renderer.qualify(fk.referencedTable()));
+            }
+            if (change instanceof MergeColumns m) {
+                out.add(renderer.qualify(m.into()));
             }
         }
         out.removeAll(created);
@@ -292,6 +296,14 @@ final class ChangeChecks {
                     return true;
                 }
                 moveColumns(c, where, t, table, x);
+                return true;
+            }
+
+            @Override
+            public Boolean visitMergeColumns(MergeColumns x) {
+                if (!(step instanceof Contract)) {
+                    mergeColumns(c, where, t, table, x);
+                }
                 return true;
             }
 
@@ -480,6 +492,93 @@ final class ChangeChecks {
                         + " pg_catalog.to_regclass(?) AND tgname = ?)")) {
             ps.setString(1, Sql.table(t));
             ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Columns can merge back when the table they leave is keyed 1:1 to the table that takes them (its one-column primary
+     * key is a foreign key to the other's one-column primary key), each is a plain column whose name is free there, and
+     * every other column of the table they leave can be left out (the triggers fill only the key and the merged
+     * columns when the new version's writes create a row there).
+     */
+    private void mergeColumns(Connection c, String where, TableName t, Catalog.Table table, MergeColumns x) {
+        TableName into = renderer.qualify(x.into());
+        Catalog.Table target = tables.get(into);
+        TableFacts facts = table.facts();
+        if (target == null) {
+            return; // reported with the other missing tables
+        }
+        if (facts.key().size() != 1 || target.facts().key().size() != 1) {
+            violations.add(new Violation(
+                    where, "merging needs a one-column primary key on both " + t.quoted() + " and " + into.quoted()));
+            return;
+        }
+        Identifier key = facts.key().get(0).name();
+        Identifier intoKey = target.facts().key().get(0).name();
+        if (!keyedTo(c, t, key, into, intoKey)) {
+            violations.add(new Violation(
+                    where,
+                    "the primary key " + key.quoted() + " of " + t.quoted() + " is not a foreign key to "
+                            + into.quoted() + " (" + intoKey.quoted() + "), so its rows do not belong to one row each"
+                            + " there. Add the foreign key first (addForeignKey, in an earlier plan)"));
+        }
+        columns(where, t, table, x.columns(), "column");
+        for (Identifier name : x.columns()) {
+            ColumnFacts col = facts.column(name);
+            if (col == null) {
+                continue;
+            }
+            if (name.equals(key)) {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " is the primary key of " + t.quoted() + "; it cannot merge"));
+            } else if (col.generated() != ' ' || col.identity() != ' ') {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " of " + t.quoted() + " is "
+                                + (col.generated() != ' ' ? "generated" : "an identity")
+                                + "; it cannot be kept in sync. Make it a plain column first"));
+            } else if (col.defaultSql() != null && col.defaultSql().contains("nextval(")) {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " of " + t.quoted() + " takes its default from a sequence ("
+                                + col.defaultSql() + "); two tables cannot share it. Drop the default first"));
+            }
+            if (target.fullTypes().containsKey(name)) {
+                violations.add(new Violation(
+                        where,
+                        "column " + name.quoted() + " already exists in " + into.quoted()
+                                + "; the merge adds it. Rename one of them first"));
+            }
+        }
+        for (ColumnFacts col : facts.columns().values()) {
+            if (!col.name().equals(key) && !x.columns().contains(col.name()) && col.notNull() && !col.hasDefault()) {
+                violations.add(new Violation(
+                        where,
+                        "column " + col.name().quoted() + " of " + t.quoted() + " is NOT NULL without a default, and"
+                                + " the new version's writes reach that table with the key and the merged columns"
+                                + " only. Merge it too, or give it a default first"));
+            }
+        }
+    }
+
+    private static boolean keyedTo(Connection c, TableName t, Identifier key, TableName into, Identifier intoKey) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint k"
+                + " WHERE k.contype = 'f' AND k.conrelid = pg_catalog.to_regclass(?)"
+                + " AND k.confrelid = pg_catalog.to_regclass(?)"
+                + " AND k.conkey = ARRAY[(SELECT a.attnum FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.conrelid"
+                + " AND a.attname = ?)]::int2[]"
+                + " AND k.confkey = ARRAY[(SELECT a.attnum FROM pg_catalog.pg_attribute a WHERE a.attrelid = k.confrelid"
+                + " AND a.attname = ?)]::int2[])")) {
+            ps.setString(1, Sql.table(t));
+            ps.setString(2, Sql.table(into));
+            ps.setString(3, key.value());
+            ps.setString(4, intoKey.value());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }

@@ -2,6 +2,7 @@ package dev.tandem.postgres.internal;
 
 import dev.tandem.MigrationPlan;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Phase;
@@ -68,6 +69,20 @@ public final class Explainer {
                 }
             }
         }
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMerge m) {
+                TableFacts from = facts.get(renderer.qualify(m.table()));
+                TableFacts into = facts.get(renderer.qualify(m.merge().into()));
+                if (from != null
+                        && into != null
+                        && from.key().size() == 1
+                        && into.key().size() == 1) {
+                    for (RenderedStatement s : renderer.backfill(m, from, into).explained()) {
+                        out.add(statement(Section.BACKFILL, m.id().value(), s, true));
+                    }
+                }
+            }
+        }
         for (SqlUnit u : renderer.afterBackfillUnits(plan, facts)) {
             add(out, Section.BACKFILL, u);
         }
@@ -85,6 +100,20 @@ public final class Explainer {
                 TableFacts f = facts.get(renderer.qualify(m.table()));
                 if (f != null && f.key().size() == 1) {
                     for (RenderedStatement s : renderer.verify(m, f).explained()) {
+                        out.add(statement(Section.VERIFY, m.id().value(), s, false));
+                    }
+                }
+            }
+        }
+        for (Step step : plan.steps(Phase.BACKFILL)) {
+            if (step instanceof BackfillMerge m) {
+                TableFacts from = facts.get(renderer.qualify(m.table()));
+                TableFacts into = facts.get(renderer.qualify(m.merge().into()));
+                if (from != null
+                        && into != null
+                        && from.key().size() == 1
+                        && into.key().size() == 1) {
+                    for (RenderedStatement s : renderer.verify(m, into, from).explained()) {
                         out.add(statement(Section.VERIFY, m.id().value(), s, false));
                     }
                 }

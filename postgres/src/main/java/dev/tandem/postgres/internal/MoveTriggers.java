@@ -1,6 +1,7 @@
 package dev.tandem.postgres.internal;
 
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.TableName;
 import dev.tandem.postgres.LockMode;
@@ -29,6 +30,7 @@ public final class MoveTriggers {
     private final List<Identifier> columns;
     private final long ownerOid;
     private final String given;
+    private final boolean deletesTarget;
 
     /**
      * Creates the SQL of one move.
@@ -48,15 +50,56 @@ public final class MoveTriggers {
             TableName source,
             TableName target,
             TableFacts facts) {
-        this.stem = Names.moveStem(planId, move);
+        this(
+                Names.moveStem(planId, move),
+                stateSchema,
+                source,
+                facts.key().get(0).name(),
+                target,
+                move.targetKey(),
+                move.columns(),
+                facts.ownerOid(),
+                given(move.columns(), facts, "NEW."),
+                false);
+    }
+
+    /**
+     * The pair of tables a move or a merge keeps in sync: {@code source} holds the columns in its rows, {@code target}
+     * one row per row of it.
+     *
+     * @param stem the stem of the names
+     * @param stateSchema the state schema
+     * @param source the qualified table that holds the columns in its rows
+     * @param sourceKey its one-column primary key
+     * @param target the qualified table with one row per row of {@code source}
+     * @param targetKey its primary key, which references {@code sourceKey}
+     * @param columns the columns both have
+     * @param ownerOid the owner of {@code source}, whose members' backfill batches skip its triggers
+     * @param given the insert condition of a source row that holds a value of its own, over {@code NEW}
+     * @param deletesTarget whether a delete of a source row deletes its target row first (the foreign key may not
+     *     cascade)
+     */
+    MoveTriggers(
+            String stem,
+            Identifier stateSchema,
+            TableName source,
+            Identifier sourceKey,
+            TableName target,
+            Identifier targetKey,
+            List<Identifier> columns,
+            long ownerOid,
+            String given,
+            boolean deletesTarget) {
+        this.stem = stem;
         this.stateSchema = stateSchema;
         this.source = source;
         this.target = target;
-        this.sourceKey = facts.key().get(0).name();
-        this.targetKey = move.targetKey();
-        this.columns = move.columns();
-        this.ownerOid = facts.ownerOid();
-        this.given = given(move, facts, "NEW.");
+        this.sourceKey = sourceKey;
+        this.targetKey = targetKey;
+        this.columns = List.copyOf(columns);
+        this.ownerOid = ownerOid;
+        this.given = given;
+        this.deletesTarget = deletesTarget;
     }
 
     /**
@@ -65,13 +108,13 @@ public final class MoveTriggers {
      * target row for the new version's own insert to collide with); a volatile default (now(), random()) cannot be told
      * apart and never decides}
      *
-     * @param move the move
-     * @param facts the source table's facts
+     * @param columns the columns
+     * @param facts facts that describe the columns' defaults (the source table's, or for a merge the table they leave)
      * @param prefix the row reference, such as {@code NEW.}
      */
-    static String given(MoveColumns move, TableFacts facts, String prefix) {
+    static String given(List<Identifier> columns, TableFacts facts, String prefix) {
         List<String> parts = new ArrayList<>();
-        for (Identifier c : move.columns()) {
+        for (Identifier c : columns) {
             ColumnFacts col = facts.column(c);
             String ref = prefix + Sql.ident(c);
             if (col == null || col.defaultSql() == null) {
@@ -83,12 +126,94 @@ public final class MoveTriggers {
         return parts.isEmpty() ? "false" : "(" + String.join(") OR (", parts) + ")";
     }
 
+    /**
+     * {@return the triggers of a merge: {@code into} holds the columns in its rows, {@code table} one row per row of it}
+     *
+     * @param planId the plan
+     * @param stateSchema the state schema
+     * @param merge the merge
+     * @param into the qualified table that takes the columns
+     * @param intoFacts its facts: a one-column primary key, its owner
+     * @param table the qualified table the columns leave
+     * @param tableFacts its facts: a one-column primary key, the columns' defaults
+     */
+    public static MoveTriggers forMerge(
+            String planId,
+            Identifier stateSchema,
+            MergeColumns merge,
+            TableName into,
+            TableFacts intoFacts,
+            TableName table,
+            TableFacts tableFacts) {
+        return new MoveTriggers(
+                Names.mergeStem(planId, merge),
+                stateSchema,
+                into,
+                intoFacts.key().get(0).name(),
+                table,
+                tableFacts.key().get(0).name(),
+                merge.columns(),
+                intoFacts.ownerOid(),
+                given(merge.columns(), tableFacts, "NEW."),
+                true);
+    }
+
+    /**
+     * {@return the statements that drop a merge's triggers and functions, those that exist}
+     *
+     * @param planId the plan
+     * @param stateSchema the state schema
+     * @param merge the merge
+     * @param into the qualified table that takes the columns
+     * @param table the qualified table the columns leave
+     */
+    public static List<RenderedStatement> dropMerge(
+            String planId, Identifier stateSchema, MergeColumns merge, TableName into, TableName table) {
+        return drop(Names.mergeStem(planId, merge), stateSchema, into, table, true);
+    }
+
+    /**
+     * {@return the names of a merge's triggers, on both tables}
+     *
+     * @param planId the plan
+     * @param merge the merge
+     */
+    public static List<String> mergeTriggerNames(String planId, MergeColumns merge) {
+        return triggerNames(Names.mergeStem(planId, merge));
+    }
+
     private String function(String side) {
         return Sql.ident(stateSchema) + '.' + Sql.ident(stem + "_" + side);
     }
 
     private static List<Identifier> sourceTriggers(String stem) {
         return List.of(Identifier.of(stem + "_mvi"), Identifier.of(stem + "_mvu"));
+    }
+
+    /**
+     * The merge's delete trigger on the source table. AFTER row triggers of one event fire in name order, and this name
+     * sorts before PostgreSQL's foreign-key triggers ({@code RI_ConstraintTrigger_...}): the target row is gone when a
+     * {@code NO ACTION} or {@code RESTRICT} foreign key checks, so the new version's delete works.
+     */
+    private static Identifier deleteTrigger(String stem) {
+        return Identifier.of("RI_0_" + stem + "_mwd");
+    }
+
+    /**
+     * {@return the names of every trigger of a pair, on both tables}
+     *
+     * @param stem the stem of the names
+     */
+    static List<String> triggerNames(String stem) {
+        List<String> out = new ArrayList<>();
+        for (Identifier t : sourceTriggers(stem)) {
+            out.add(t.value());
+        }
+        out.add(deleteTrigger(stem).value());
+        for (Identifier t : targetTriggers(stem)) {
+            out.add(t.value());
+        }
+        return out;
     }
 
     /**
@@ -132,6 +257,13 @@ public final class MoveTriggers {
                         + "  EXECUTE FUNCTION " + sourceFn,
                 LockMode.SHARE_ROW_EXCLUSIVE,
                 source));
+        if (deletesTarget) {
+            out.add(RenderedStatement.of(
+                    "CREATE TRIGGER " + Sql.ident(deleteTrigger(stem)) + " AFTER DELETE ON " + Sql.table(source)
+                            + " FOR EACH ROW\n  WHEN (" + notBypassed() + ")\n  EXECUTE FUNCTION " + sourceFn,
+                    LockMode.SHARE_ROW_EXCLUSIVE,
+                    source));
+        }
         List<Identifier> keyed = new ArrayList<>(columns);
         keyed.add(0, targetKey);
         out.add(RenderedStatement.of(
@@ -165,9 +297,26 @@ public final class MoveTriggers {
      */
     public static List<RenderedStatement> drop(
             String planId, Identifier stateSchema, MoveColumns move, TableName source, TableName target) {
-        String stem = Names.moveStem(planId, move);
+        return drop(Names.moveStem(planId, move), stateSchema, source, target, false);
+    }
+
+    /**
+     * {@return the statements that drop a pair's triggers and functions, those that exist}
+     *
+     * @param stem the stem of the names
+     * @param stateSchema Tandem's state schema
+     * @param source the qualified table that holds the columns in its rows
+     * @param target the qualified table with one row per row of it
+     * @param deletesTarget whether the pair has the merge's delete trigger
+     */
+    static List<RenderedStatement> drop(
+            String stem, Identifier stateSchema, TableName source, TableName target, boolean deletesTarget) {
         List<RenderedStatement> out = new ArrayList<>();
-        for (Identifier t : sourceTriggers(stem)) {
+        List<Identifier> onSource = new ArrayList<>(sourceTriggers(stem));
+        if (deletesTarget) {
+            onSource.add(deleteTrigger(stem));
+        }
+        for (Identifier t : onSource) {
             out.add(RenderedStatement.of(
                     "DROP TRIGGER IF EXISTS " + Sql.ident(t) + " ON " + Sql.table(source),
                     LockMode.ACCESS_EXCLUSIVE,
@@ -198,6 +347,11 @@ public final class MoveTriggers {
      */
     String sourceFunction() {
         String body = "BEGIN\n"
+                + (deletesTarget
+                        ? "  IF TG_OP = 'DELETE' THEN\n    DELETE FROM " + Sql.table(target) + " AS m WHERE m."
+                                + Sql.ident(targetKey) + " = OLD." + Sql.ident(sourceKey) + ";\n    RETURN NULL;\n"
+                                + "  END IF;\n"
+                        : "")
                 + "  UPDATE " + Sql.table(target) + " AS m SET " + assignments("NEW.") + "\n"
                 + "    WHERE m." + Sql.ident(targetKey) + " = NEW." + Sql.ident(sourceKey) + " AND ROW("
                 + list(columns, "m.") + ") IS DISTINCT FROM ROW(" + list(columns, "NEW.") + ");\n"

@@ -151,4 +151,14 @@ public final class Names {
     public static String moveStem(String planId, dev.tandem.plan.MoveColumns move) {
         return "tandem_sync_" + hash(planId, "move\0" + move.table() + '\0' + move.target());
     }
+
+    /**
+     * {@return the stem of the names of a column merge's functions and triggers}
+     *
+     * @param planId plan id
+     * @param merge the merge
+     */
+    public static String mergeStem(String planId, dev.tandem.plan.MergeColumns merge) {
+        return "tandem_sync_" + hash(planId, "merge\0" + merge.table() + '\0' + merge.into());
+    }
 }

@@ -6,6 +6,7 @@ import dev.tandem.MigrationPlan;
 import dev.tandem.plan.AddColumn;
 import dev.tandem.plan.AfterBackfill;
 import dev.tandem.plan.Backfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnMapping;
 import dev.tandem.plan.Contract;
@@ -14,6 +15,7 @@ import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RenameColumn;
@@ -657,6 +659,28 @@ public final class PostgresRenderer {
     }
 
     /**
+     * {@return the backfill statements of a column merge}
+     *
+     * @param step the step
+     * @param table the facts of the table the columns leave
+     * @param into the facts of the table that takes them, read after expand
+     */
+    public BackfillSql backfill(BackfillMerge step, TableFacts table, TableFacts into) {
+        return MoveSql.backfill(step, table, into);
+    }
+
+    /**
+     * {@return the verification statements of a column merge}
+     *
+     * @param step the step
+     * @param into the facts of the table that takes the columns, read after expand
+     * @param table the facts of the table they leave
+     */
+    public VerifySql verify(BackfillMerge step, TableFacts into, TableFacts table) {
+        return MoveSql.verify(step, into, table);
+    }
+
+    /**
      * {@return the backfill statements for a step}
      *
      * @param step the backfill step
@@ -966,6 +990,13 @@ public final class PostgresRenderer {
                 // the sync stops in the transaction that drops the moved columns: no write slips between
                 TableName t = qualify(mv.table());
                 bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(Changes.finishMove(withFacts, mv));
+                steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
+                if (!slots.contains(t)) {
+                    slots.add(t);
+                }
+            } else if (c.change() instanceof MergeColumns mg) {
+                TableName t = qualify(mg.table());
+                bodies.computeIfAbsent(t, k -> new ArrayList<>()).addAll(Changes.finishMerge(withFacts, mg));
                 steps.computeIfAbsent(t, k -> new ArrayList<>()).add(c.id());
                 if (!slots.contains(t)) {
                     slots.add(t);

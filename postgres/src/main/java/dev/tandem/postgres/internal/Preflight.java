@@ -10,6 +10,7 @@ import dev.tandem.plan.DropColumn;
 import dev.tandem.plan.DualWrite;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.Step;
@@ -546,6 +547,10 @@ public final class Preflight {
                     && e.change() instanceof MoveColumns m
                     && renderer.qualify(m.table()).equals(t)) {
                 out.addAll(MoveTriggers.sourceTriggerNames(plan.id(), m));
+            } else if (step instanceof Expand e
+                    && e.change() instanceof MergeColumns m
+                    && renderer.qualify(m.table()).equals(t)) {
+                out.addAll(MoveTriggers.mergeTriggerNames(plan.id(), m));
             }
         }
         return out;

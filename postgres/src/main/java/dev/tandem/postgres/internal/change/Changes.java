@@ -13,6 +13,7 @@ import dev.tandem.plan.DropNotNull;
 import dev.tandem.plan.DropTable;
 import dev.tandem.plan.DropView;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.PrepareSwap;
@@ -58,6 +59,7 @@ public final class Changes {
     private static final SetDefaultChange SET_DEFAULT = new SetDefaultChange();
     private static final SetReplicaIdentityChange SET_REPLICA_IDENTITY = new SetReplicaIdentityChange();
     private static final MoveColumnsChange MOVE_COLUMNS = new MoveColumnsChange();
+    private static final MergeColumnsChange MERGE_COLUMNS = new MergeColumnsChange();
     private static final RawSqlChange RAW = new RawSqlChange();
 
     /** Applies one renderer method to whichever kind of change it is given. */
@@ -175,6 +177,11 @@ public final class Changes {
             @Override
             public List<SqlUnit> visitMoveColumns(MoveColumns c) {
                 return call.on(MOVE_COLUMNS, c);
+            }
+
+            @Override
+            public List<SqlUnit> visitMergeColumns(MergeColumns c) {
+                return call.on(MERGE_COLUMNS, c);
             }
 
             @Override
@@ -310,5 +317,15 @@ public final class Changes {
      */
     public static List<RenderedStatement> finishMove(ChangeContext ctx, MoveColumns move) {
         return MoveColumnsChange.finish(ctx, move);
+    }
+
+    /**
+     * {@return the contract statements that stop a merge's sync, for the drop unit of the table the columns leave}
+     *
+     * @param ctx the plan's context
+     * @param merge the merge
+     */
+    public static List<RenderedStatement> finishMerge(ChangeContext ctx, MergeColumns merge) {
+        return MergeColumnsChange.finish(ctx, merge);
     }
 }
