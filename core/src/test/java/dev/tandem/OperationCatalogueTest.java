@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.plan.AddConstraint;
 import dev.tandem.plan.AfterBackfill;
+import dev.tandem.plan.BackfillMerge;
 import dev.tandem.plan.BackfillMove;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Contract;
@@ -12,6 +13,7 @@ import dev.tandem.plan.CreateIndex;
 import dev.tandem.plan.Enforcement;
 import dev.tandem.plan.Expand;
 import dev.tandem.plan.Identifier;
+import dev.tandem.plan.MergeColumns;
 import dev.tandem.plan.MoveColumns;
 import dev.tandem.plan.Phase;
 import dev.tandem.plan.RawChange;
@@ -268,6 +270,33 @@ class OperationCatalogueTest {
                         .moveColumns(ORDERS, List.of("note"), details, "order_id")
                         .build()
                         .checksum());
+    }
+
+    @Test
+    void mergeColumns_addsInExpand_copiesInTheBackfill_dropsTheColumnsAtContract() {
+        TableName gifts = TableName.of("order_gifts");
+        MigrationPlan plan = MigrationPlan.named("p")
+                .mergeColumns(gifts, List.of("message"), ORDERS)
+                .build();
+        assertThat(ids(plan))
+                .containsExactly(
+                        "EXPAND order_gifts-into-orders/merge",
+                        "BACKFILL order_gifts-into-orders/backfill",
+                        "CONTRACT order_gifts-into-orders/finish",
+                        "CONTRACT order_gifts-into-orders/drop-message");
+        MergeColumns merge = (MergeColumns) ((Expand) plan.steps().get(0)).change();
+        assertThat(merge.into()).isEqualTo(ORDERS);
+        assertThat(((BackfillMerge) plan.steps().get(1)).merge()).isEqualTo(merge);
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .mergeColumns(gifts, List.of("message"), ORDERS)
+                        .addColumn(ORDERS, "message", ColumnType.TEXT)
+                        .build())
+                .isInstanceOf(PlanValidationException.class)
+                .hasMessageContaining("one operation per column");
+        assertThatThrownBy(() -> MigrationPlan.named("p")
+                        .mergeColumns(ORDERS, List.of("note"), ORDERS)
+                        .build())
+                .hasMessageContaining("into itself");
     }
 
     @Test

@@ -444,6 +444,27 @@ class OperationsIT {
     }
 
     @Test
+    void mergeColumns_bringsTheSettingsBackIntoCustomers() throws Exception {
+        execute("CREATE TABLE customer_settings (customer_id integer PRIMARY KEY REFERENCES customers (id),"
+                + " newsletter boolean DEFAULT false)");
+        execute("INSERT INTO customer_settings SELECT id, id % 2 = 0 FROM customers");
+        // tag::merge-columns[]
+        MigrationPlan plan = MigrationPlan.named("customers-settings")
+                .mergeColumns(TableName.of("customer_settings"), List.of("newsletter"), TableName.of("customers"))
+                .build();
+        // end::merge-columns[]
+        DocOutputs.check(PAGE, "merge-columns-explain", migrator.explain(plan).toString());
+        migrator.runTo(plan, PlanState.VERIFIED);
+        // the new version writes customers.newsletter; the old version reads customer_settings
+        execute("UPDATE customers SET newsletter = true WHERE id = 1");
+        assertThat(query("SELECT newsletter::text FROM customer_settings WHERE customer_id = 1"))
+                .isEqualTo("true");
+        migrator.contract(plan);
+        assertThat(query("SELECT count(*) FROM customers WHERE newsletter IS NOT NULL"))
+                .isNotEqualTo("0");
+    }
+
+    @Test
     void renameColumnByCopy_bothNamesWork_untilContract() throws Exception {
         // tag::rename-by-copy[]
         MigrationPlan plan = MigrationPlan.named("customers-full-name")
