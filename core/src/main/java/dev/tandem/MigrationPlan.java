@@ -31,12 +31,14 @@ public final class MigrationPlan {
     private final String id;
     private final String description;
     private final List<Step> steps;
+    private final List<Operation> operations;
     private final String checksum;
 
-    MigrationPlan(String id, String description, List<Step> steps) {
+    MigrationPlan(String id, String description, List<Step> steps, List<Operation> operations) {
         this.id = requireNonNull(id, "id");
         this.description = requireNonNull(description, "description");
         this.steps = List.copyOf(steps);
+        this.operations = List.copyOf(operations);
         this.checksum = Canonical.checksum(id, this.steps);
     }
 
@@ -61,6 +63,11 @@ public final class MigrationPlan {
     /** {@return the human-readable description; may be empty} */
     public String description() {
         return description;
+    }
+
+    /** {@return the operations the plan was built from, in the order they were added (not part of the checksum)} */
+    public List<Operation> operations() {
+        return operations;
     }
 
     /** {@return every step, in execution order} */

@@ -74,604 +74,684 @@ public final class PlanBuilder {
 
     private static final Pattern PLAN_ID = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,199}");
 
-    /** An operation as the user wrote it; compiles itself into steps of its phases, in plan order. */
-    private sealed interface Op
-            permits AddColumnOp,
-                    DeriveOp,
-                    DropColumnOp,
-                    RawOp,
-                    CreateIndexOp,
-                    DropIndexOp,
-                    AddConstraintOp,
-                    SetNotNullOp,
-                    DropConstraintOp,
-                    CreateTableOp,
-                    DropTableOp,
-                    RenameTableOp,
-                    ChangeTypeOp,
-                    RenameColumnOp,
-                    SetDefaultOp,
-                    ReplicaIdentityOp,
-                    DropNotNullOp,
-                    RenameConstraintOp,
-                    MoveColumnsOp,
-                    MergeColumnsOp {
-        void compile(Compilation c);
+    private static void compileAddColumn(Operation.AddColumn op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        ColumnType type = op.type();
+        @Nullable SqlExpression defaultValue = op.defaultValue();
+        boolean notNull = op.notNull();
+        @Nullable SqlExpression fill = op.fill();
+        if (fill != null) {
+            compileFilled(op, c, fill);
+            return;
+        }
+        String name = uniqueName(defaultName(table, column), c.usedIds, "add");
+        checkNames(c.violations, name, table, List.of(column));
+        claim(c.violations, c.addedColumns, table, column, name, "added");
+        if (notNull && defaultValue == null) {
+            c.violations.add(new Violation(
+                    name + "/add",
+                    "adds NOT NULL column " + column.quoted() + " without a default: the old application"
+                            + " version's inserts leave it out and would fail. Give it a default"
+                            + " (Column.withDefault), or add it nullable and make it NOT NULL with setNotNull"));
+            return;
+        }
+        c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type, defaultValue, notNull)));
     }
 
-    private record AddColumnOp(
-            TableName table,
-            Identifier column,
-            ColumnType type,
-            @Nullable SqlExpression defaultValue,
-            boolean notNull,
-            @Nullable SqlExpression fill,
-            List<Identifier> fillFrom)
-            implements Op {
-        @Override
-        public void compile(Compilation c) {
-            if (fill != null) {
-                compileFilled(c, fill);
-                return;
-            }
-            String name = uniqueName(defaultName(table, column), c.usedIds, "add");
-            checkNames(c.violations, name, table, List.of(column));
-            claim(c.violations, c.addedColumns, table, column, name, "added");
-            if (notNull && defaultValue == null) {
-                c.violations.add(new Violation(
-                        name + "/add",
-                        "adds NOT NULL column " + column.quoted() + " without a default: the old application"
-                                + " version's inserts leave it out and would fail. Give it a default"
-                                + " (Column.withDefault), or add it nullable and make it NOT NULL with setNotNull"));
-                return;
-            }
-            c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type, defaultValue, notNull)));
+    /** A column the trigger computes from others: a one-way sync rule, NOT NULL once the backfill filled it. */
+    private static void compileFilled(Operation.AddColumn op, Compilation c, SqlExpression expression) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        ColumnType type = op.type();
+        @Nullable SqlExpression defaultValue = op.defaultValue();
+        boolean notNull = op.notNull();
+        List<Identifier> fillFrom = op.fillFrom();
+        String name = uniqueName(defaultName(table, column), c.usedIds, "add", "sync", "backfill");
+        List<Identifier> all = new ArrayList<>(fillFrom);
+        all.add(column);
+        checkNames(c.violations, name, table, all);
+        claim(c.violations, c.addedColumns, table, column, name, "added");
+        for (Identifier k : all) {
+            claim(c.violations, c.syncedColumns, table, k, name, "kept in sync");
         }
-
-        /** A column the trigger computes from others: a one-way sync rule, NOT NULL once the backfill filled it. */
-        private void compileFilled(Compilation c, SqlExpression expression) {
-            String name = uniqueName(defaultName(table, column), c.usedIds, "add", "sync", "backfill");
-            List<Identifier> all = new ArrayList<>(fillFrom);
-            all.add(column);
-            checkNames(c.violations, name, table, all);
-            claim(c.violations, c.addedColumns, table, column, name, "added");
-            for (Identifier k : all) {
-                claim(c.violations, c.syncedColumns, table, k, name, "kept in sync");
-            }
-            if (fillFrom.isEmpty()) {
-                c.violations.add(new Violation(
-                        name, "fills " + column.quoted() + " from no column; name the columns filledFrom reads"));
-                return;
-            }
-            if (defaultValue != null) {
-                c.violations.add(new Violation(
-                        name, column.quoted() + " has both a default and a fill expression; the trigger fills it"));
-                return;
-            }
-            DualWrite rule;
-            try {
-                rule = new DualWrite(
-                        stepId(name, "sync"),
-                        table,
-                        fillFrom,
-                        List.of(new ColumnMapping(column, expression)),
-                        List.of(),
-                        null,
-                        UnmappedPolicy.RECORD,
-                        false,
-                        notNull ? List.of(column) : List.of());
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(name, String.valueOf(e.getMessage())));
-                return;
-            }
-            c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type)));
-            c.syncs.add(rule);
-            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
+        if (fillFrom.isEmpty()) {
+            c.violations.add(new Violation(
+                    name, "fills " + column.quoted() + " from no column; name the columns filledFrom reads"));
+            return;
         }
-    }
-
-    private record DeriveOp(DeriveColumns spec, boolean copiesColumn) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            compileDerive(spec, copiesColumn, c);
+        if (defaultValue != null) {
+            c.violations.add(new Violation(
+                    name, column.quoted() + " has both a default and a fill expression; the trigger fills it"));
+            return;
         }
-    }
-
-    private record DropColumnOp(TableName table, Identifier column) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, column), c.usedIds, "drop");
-            checkNames(c.violations, name, table, List.of(column));
-            String adder = c.addedColumns.get(key(table, column));
-            if (adder != null) {
-                c.violations.add(new Violation(
-                        name + "/drop",
-                        "drops " + column.quoted() + ", which this plan adds in '" + adder
-                                + "'; a plan must not drop a column it creates"));
-            }
-            c.contracts.add(new Contract(stepId(name, "drop"), new DropColumn(table, column)));
-        }
-    }
-
-    private record RawOp(Phase phase, List<SqlStatement> statements, List<SqlStatement> undo, String unsafeReason)
-            implements Op {
-        @Override
-        public void compile(Compilation c) {
-            c.rawCount++;
-            String phaseName = phase.name().toLowerCase(Locale.ROOT);
-            String name = uniqueName("raw-" + c.rawCount, c.usedIds, phaseName);
-            String where = name + '/' + phaseName;
-            boolean transactional = statements.stream().noneMatch(SqlStatement::requiresNoTransaction);
-            RawChange change;
-            try {
-                change = new RawChange(statements, undo, unsafeReason, transactional);
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                return;
-            }
-            c.add(phase, stepId(name, phaseName), change);
-        }
-    }
-
-    private record CreateIndexOp(Index index) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            TableName table = index.table();
-            Identifier indexName = index.name().orElse(null);
-            String name = uniqueName(
-                    defaultName(table, indexName == null ? Identifier.of("index") : indexName),
-                    c.usedIds,
-                    "create-index");
-            String where = name + "/create-index";
-            if (indexName == null) {
-                c.violations.add(new Violation(
-                        where, "index on " + table.quoted() + " has no name; call named(...) so rollback can find it"));
-                return;
-            }
-            if (index.keys().isEmpty()) {
-                c.violations.add(new Violation(
-                        where, "index " + indexName.quoted() + " has no key; call columns(...) or expression(...)"));
-                return;
-            }
-            checkNames(c.violations, where, table, append(index.included(), indexName));
-            c.claimIndex(table, indexName, where);
-            CreateIndex change;
-            try {
-                change = new CreateIndex(
-                        table,
-                        indexName,
-                        index.isUnique(),
-                        index.method(),
-                        index.keys(),
-                        index.included(),
-                        index.predicate().orElse(null));
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                return;
-            }
-            c.expands.add(new Expand(StepId.of(where), change));
-        }
-    }
-
-    private record DropIndexOp(TableName table, Identifier index) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, index), c.usedIds, "drop-index");
-            String where = name + "/drop-index";
-            checkNames(c.violations, where, table, List.of(index));
-            String creator = c.createdIndexes.get(key(schemaOf(table), index));
-            if (creator != null) {
-                c.violations.add(new Violation(
-                        where, "drops index " + index.quoted() + ", which this plan creates in '" + creator + "'"));
-            }
-            c.contracts.add(new Contract(StepId.of(where), new DropIndex(table, index)));
-        }
-    }
-
-    private record AddConstraintOp(
-            TableName table, Identifier constraint, ConstraintDefinition definition, Enforcement enforcement)
-            implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(
-                    defaultName(table, constraint), c.usedIds, "add", "validate", "build-index", "validate-1");
-            checkNames(c.violations, name, table, List.of(constraint));
-            c.claimConstraint(table, constraint, name);
-            Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
-            if (definition instanceof ConstraintDefinition.PrimaryKey pk) {
-                // a unique index built concurrently, NOT NULL proven by validated checks, then attached
-                c.claimIndex(table, constraint, name);
-                List<SqlExpression> keys = new ArrayList<>();
-                for (int i = 0; i < pk.columns().size(); i++) {
-                    Identifier col = pk.columns().get(i);
-                    Identifier check = pk.notNullChecks().get(i);
-                    keys.add(SqlExpression.trusted(col.quoted()));
-                    c.claimConstraint(table, check, name);
-                    c.add(
-                            phase,
-                            stepId(name, "add-check-" + (i + 1)),
-                            new AddConstraint(
-                                    table,
-                                    check,
-                                    new ConstraintDefinition.Check(
-                                            SqlExpression.trusted(col.quoted() + " IS NOT NULL"))));
-                }
-                c.add(
-                        phase,
-                        stepId(name, "build-index"),
-                        new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
-                Phase later = phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT;
-                for (int i = 0; i < pk.columns().size(); i++) {
-                    c.add(
-                            later,
-                            stepId(name, "validate-" + (i + 1)),
-                            new ValidateConstraint(table, pk.notNullChecks().get(i)));
-                }
-                c.add(later, stepId(name, "add"), new AddConstraint(table, constraint, definition));
-                return;
-            }
-            if (definition instanceof ConstraintDefinition.Unique u) {
-                // the index carries the constraint's name; ADD CONSTRAINT ... USING INDEX takes it over
-                c.claimIndex(table, constraint, name);
-                List<SqlExpression> keys = new ArrayList<>();
-                for (Identifier col : u.columns()) {
-                    keys.add(SqlExpression.trusted(col.quoted()));
-                }
-                c.add(
-                        phase,
-                        stepId(name, "build-index"),
-                        new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
-                c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
-                return;
-            }
-            c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
-            c.add(
-                    phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
-                    stepId(name, "validate"),
-                    new ValidateConstraint(table, constraint));
-        }
-    }
-
-    private record SetNotNullOp(TableName table, Identifier column, Enforcement enforcement) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, column), c.usedIds, "add-check", "validate", "set-not-null");
-            checkNames(c.violations, name, table, List.of(column));
-            claim(c.violations, c.notNullColumns, table, column, name, "set NOT NULL");
-            Identifier check = fitted(column.value() + "_not_null_tandem");
-            c.claimConstraint(table, check, name);
-            Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
-            c.add(
-                    phase,
-                    stepId(name, "add-check"),
-                    new AddConstraint(
-                            table,
-                            check,
-                            new ConstraintDefinition.Check(SqlExpression.trusted(column.quoted() + " IS NOT NULL"))));
-            c.add(
-                    phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
-                    stepId(name, "validate"),
-                    new ValidateConstraint(table, check));
-            c.contracts.add(new Contract(stepId(name, "set-not-null"), new SetNotNull(table, column, check)));
-        }
-    }
-
-    private record DropConstraintOp(TableName table, Identifier constraint) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, constraint), c.usedIds, "drop-constraint");
-            String where = name + "/drop-constraint";
-            checkNames(c.violations, where, table, List.of(constraint));
-            String adder = c.constraints.get(key(table, constraint));
-            if (adder != null) {
-                c.violations.add(new Violation(
-                        where,
-                        "drops constraint " + constraint.quoted() + ", which this plan adds in '" + adder + "'"));
-            }
-            c.contracts.add(new Contract(StepId.of(where), new DropConstraint(table, constraint)));
-        }
-    }
-
-    private record CreateTableOp(Table spec) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            TableName table = spec.name();
-            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "create-table");
-            String where = name + "/create-table";
-            List<Identifier> names = new ArrayList<>();
-            List<CreateTable.ColumnDefinition> columns = new ArrayList<>();
-            for (Column col : spec.columns()) {
-                names.add(col.name());
-                columns.add(new CreateTable.ColumnDefinition(
-                        col.name(), col.type(), col.defaultValue().orElse(null), col.isNotNull()));
-            }
-            List<CreateTable.NamedConstraint> constraints = new ArrayList<>(spec.constraints());
-            for (ForeignKey fk : spec.foreignKeys()) {
-                TableName from = fk.table().orElse(table);
-                TableName referenced = fk.referencedTable().orElse(null);
-                if (!from.equals(table) || referenced == null) {
-                    c.violations.add(new Violation(
-                            where,
-                            "foreign key " + fk.name().quoted() + " of new table " + table.quoted() + " must be from("
-                                    + table + ", ...) and have references(table, columns...)"));
-                    continue;
-                }
-                try {
-                    constraints.add(new CreateTable.NamedConstraint(
-                            fk.name(),
-                            new ConstraintDefinition.ForeignKey(
-                                    fk.columns(),
-                                    referenced,
-                                    fk.referencedColumns(),
-                                    fk.deleteAction(),
-                                    fk.updateAction())));
-                } catch (IllegalArgumentException e) {
-                    c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                }
-            }
-            for (CreateTable.NamedConstraint k : constraints) {
-                names.add(k.name());
-                c.claimConstraint(table, k.name(), name);
-            }
-            checkNames(c.violations, where, table, names);
-            c.claimTable(table, where);
-            CreateTable change;
-            try {
-                change = new CreateTable(table, columns, spec.primaryKeyColumns(), constraints);
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                return;
-            }
-            c.expands.add(new Expand(StepId.of(where), change));
-            for (CreateTable.NamedConstraint k : constraints) {
-                if (k.definition() instanceof ConstraintDefinition.ForeignKey) {
-                    // added NOT VALID with the table; validated once the backfills ran
-                    c.afterBackfill.add(new AfterBackfill(
-                            StepId.of(name + "/validate-" + sanitize(k.name().value())),
-                            new ValidateConstraint(table, k.name())));
-                }
-            }
-        }
-    }
-
-    private record DropTableOp(TableName table) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "drop-table");
-            String where = name + "/drop-table";
-            checkNames(c.violations, where, table, List.of());
-            c.claimTable(table, where);
-            c.movedTables.putIfAbsent(table.toString(), where);
-            c.contracts.add(new Contract(StepId.of(where), new DropTable(table)));
-        }
-    }
-
-    private record RenameTableOp(TableName table, Identifier newName) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(sanitize(table.name().value()), c.usedIds, "rename", "drop-view");
-            String where = name + "/rename";
-            checkNames(c.violations, where, table, List.of(newName));
-            if (newName.equals(table.name())) {
-                c.violations.add(new Violation(where, "renames " + table.quoted() + " to its own name"));
-                return;
-            }
-            RenameTable rename = new RenameTable(table, newName);
-            c.claimTable(table, where);
-            c.claimTable(rename.renamed(), where);
-            c.movedTables.putIfAbsent(table.toString(), where);
-            c.movedTables.putIfAbsent(rename.renamed().toString(), where);
-            c.expands.add(new Expand(StepId.of(where), rename));
-            c.contracts.add(new Contract(StepId.of(name + "/drop-view"), new DropView(table)));
-        }
-    }
-
-    private record ChangeTypeOp(TableName table, Identifier column, ColumnType type, SqlExpression using)
-            implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(
-                    defaultName(table, column) + "-type",
-                    c.usedIds,
-                    "add-shadow",
-                    "sync",
-                    "backfill",
-                    "prepare-swap",
-                    "swap");
-            Identifier shadow = fitted(column.value() + "__tandem");
-            checkNames(c.violations, name, table, List.of(column));
-            claim(c.violations, c.addedColumns, table, shadow, name, "added");
-            claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
-            claim(c.violations, c.syncedColumns, table, shadow, name, "kept in sync");
-            c.expands.add(new Expand(stepId(name, "add-shadow"), new AddColumn(table, shadow, type)));
-            // one way: both versions keep writing the column under its name; the shadow follows until contract
-            DualWrite rule = new DualWrite(
+        DualWrite rule;
+        try {
+            rule = new DualWrite(
                     stepId(name, "sync"),
                     table,
-                    List.of(column),
-                    List.of(new ColumnMapping(shadow, using)),
+                    fillFrom,
+                    List.of(new ColumnMapping(column, expression)),
                     List.of(),
                     null,
-                    UnmappedPolicy.RECORD);
-            c.syncs.add(rule);
-            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
-            c.afterBackfill.add(
-                    new AfterBackfill(stepId(name, "prepare-swap"), new PrepareSwap(table, column, shadow)));
-            c.contracts.add(new Contract(stepId(name, "swap"), new SwapColumn(table, column, shadow)));
+                    UnmappedPolicy.RECORD,
+                    false,
+                    notNull ? List.of(column) : List.of());
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(name, String.valueOf(e.getMessage())));
+            return;
         }
+        c.expands.add(new Expand(stepId(name, "add"), new AddColumn(table, column, type)));
+        c.syncs.add(rule);
+        c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
     }
 
-    private record RenameColumnOp(TableName table, Identifier column, Identifier newName) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(
-                    defaultName(table, column) + "-rename",
-                    c.usedIds,
-                    "copy",
-                    "sync",
-                    "backfill",
-                    "copy-indexes",
-                    "rename");
-            checkNames(c.violations, name, table, List.of(column, newName));
-            if (column.equals(newName)) {
-                c.violations.add(new Violation(name, "renames " + column.quoted() + " to its own name"));
-                return;
-            }
-            claim(c.violations, c.addedColumns, table, newName, name, "added");
-            claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
-            claim(c.violations, c.syncedColumns, table, newName, name, "kept in sync");
-            claim(c.violations, c.notNullColumns, table, column, name, "made NOT NULL or nullable");
-            c.expands.add(new Expand(stepId(name, "copy"), new CopyColumn(table, column, newName)));
-            // both ways: the old version writes the column, the new one its copy, and each sees the other's writes
-            DualWrite rule = new DualWrite(
-                    stepId(name, "sync"),
+    private static void compileDeriveColumns(Operation.DeriveColumns op, Compilation c) {
+        DeriveColumns spec = op.spec();
+        boolean copiesColumn = op.copiesColumn();
+        compileDerive(spec, copiesColumn, c);
+    }
+
+    private static void compileDropColumn(Operation.DropColumn op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        String name = uniqueName(defaultName(table, column), c.usedIds, "drop");
+        checkNames(c.violations, name, table, List.of(column));
+        String adder = c.addedColumns.get(key(table, column));
+        if (adder != null) {
+            c.violations.add(new Violation(
+                    name + "/drop",
+                    "drops " + column.quoted() + ", which this plan adds in '" + adder
+                            + "'; a plan must not drop a column it creates"));
+        }
+        c.contracts.add(new Contract(stepId(name, "drop"), new DropColumn(table, column)));
+    }
+
+    private static void compileRawSql(Operation.RawSql op, Compilation c) {
+        Phase phase = op.phase();
+        List<SqlStatement> statements = op.statements();
+        List<SqlStatement> undo = op.undo();
+        String unsafeReason = op.unsafeReason();
+        c.rawCount++;
+        String phaseName = phase.name().toLowerCase(Locale.ROOT);
+        String name = uniqueName("raw-" + c.rawCount, c.usedIds, phaseName);
+        String where = name + '/' + phaseName;
+        boolean transactional = statements.stream().noneMatch(SqlStatement::requiresNoTransaction);
+        RawChange change;
+        try {
+            change = new RawChange(statements, undo, unsafeReason, transactional);
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            return;
+        }
+        c.add(phase, stepId(name, phaseName), change);
+    }
+
+    private static void compileCreateIndex(Operation.CreateIndex op, Compilation c) {
+        Index index = op.index();
+        TableName table = index.table();
+        Identifier indexName = index.name().orElse(null);
+        String name = uniqueName(
+                defaultName(table, indexName == null ? Identifier.of("index") : indexName), c.usedIds, "create-index");
+        String where = name + "/create-index";
+        if (indexName == null) {
+            c.violations.add(new Violation(
+                    where, "index on " + table.quoted() + " has no name; call named(...) so rollback can find it"));
+            return;
+        }
+        if (index.keys().isEmpty()) {
+            c.violations.add(new Violation(
+                    where, "index " + indexName.quoted() + " has no key; call columns(...) or expression(...)"));
+            return;
+        }
+        checkNames(c.violations, where, table, append(index.included(), indexName));
+        c.claimIndex(table, indexName, where);
+        CreateIndex change;
+        try {
+            change = new CreateIndex(
                     table,
-                    List.of(column),
-                    List.of(new ColumnMapping(newName, SqlExpression.trusted(column.quoted()))),
-                    List.of(new ColumnMapping(column, SqlExpression.trusted(newName.quoted()))),
-                    null,
-                    UnmappedPolicy.RECORD);
-            c.syncs.add(rule);
-            c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
-            c.afterBackfill.add(
-                    new AfterBackfill(stepId(name, "copy-indexes"), new CopyIndexes(table, column, newName)));
-            c.contracts.add(new Contract(stepId(name, "rename"), new RenameColumn(table, column, newName)));
+                    indexName,
+                    index.isUnique(),
+                    index.method(),
+                    index.keys(),
+                    index.included(),
+                    index.predicate().orElse(null));
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            return;
         }
+        c.expands.add(new Expand(StepId.of(where), change));
     }
 
-    private record MoveColumnsOp(TableName table, List<Identifier> columns, TableName target, Identifier targetKey)
-            implements Op {
-        @Override
-        public void compile(Compilation c) {
-            List<String> suffixes = new ArrayList<>(List.of("extract", "backfill", "finish"));
-            for (Identifier col : columns) {
-                suffixes.add("drop-" + sanitize(col.value()));
-            }
-            String name = uniqueName(
-                    sanitize(table.name().value()) + "-to-"
-                            + sanitize(target.name().value()),
-                    c.usedIds,
-                    suffixes.toArray(new String[0]));
-            String where = name + "/extract";
-            checkNames(c.violations, where, table, columns);
-            checkNames(c.violations, where, target, List.of(targetKey));
-            MoveColumns move;
-            try {
-                move = new MoveColumns(table, columns, target, targetKey);
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                return;
-            }
-            c.claimTable(target, where);
-            for (Identifier col : columns) {
-                claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
-                claim(c.violations, c.notNullColumns, table, col, name, "made NOT NULL or nullable");
-            }
-            c.expands.add(new Expand(StepId.of(where), move));
-            c.backfills.add(new BackfillMove(stepId(name, "backfill"), move));
-            c.contracts.add(new Contract(stepId(name, "finish"), move));
-            for (Identifier col : columns) {
-                c.contracts.add(
-                        new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
-            }
+    private static void compileDropIndex(Operation.DropIndex op, Compilation c) {
+        TableName table = op.table();
+        Identifier index = op.index();
+        String name = uniqueName(defaultName(table, index), c.usedIds, "drop-index");
+        String where = name + "/drop-index";
+        checkNames(c.violations, where, table, List.of(index));
+        String creator = c.createdIndexes.get(key(schemaOf(table), index));
+        if (creator != null) {
+            c.violations.add(new Violation(
+                    where, "drops index " + index.quoted() + ", which this plan creates in '" + creator + "'"));
         }
+        c.contracts.add(new Contract(StepId.of(where), new DropIndex(table, index)));
     }
 
-    private record MergeColumnsOp(TableName table, List<Identifier> columns, TableName into) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            List<String> suffixes = new ArrayList<>(List.of("merge", "backfill", "finish"));
-            for (Identifier col : columns) {
-                suffixes.add("drop-" + sanitize(col.value()));
+    private static void compileAddConstraint(Operation.AddConstraint op, Compilation c) {
+        TableName table = op.table();
+        Identifier constraint = op.constraint();
+        ConstraintDefinition definition = op.definition();
+        Enforcement enforcement = op.enforcement();
+        String name =
+                uniqueName(defaultName(table, constraint), c.usedIds, "add", "validate", "build-index", "validate-1");
+        checkNames(c.violations, name, table, List.of(constraint));
+        c.claimConstraint(table, constraint, name);
+        Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
+        if (definition instanceof ConstraintDefinition.PrimaryKey pk) {
+            // a unique index built concurrently, NOT NULL proven by validated checks, then attached
+            c.claimIndex(table, constraint, name);
+            List<SqlExpression> keys = new ArrayList<>();
+            for (int i = 0; i < pk.columns().size(); i++) {
+                Identifier col = pk.columns().get(i);
+                Identifier check = pk.notNullChecks().get(i);
+                keys.add(SqlExpression.trusted(col.quoted()));
+                c.claimConstraint(table, check, name);
+                c.add(
+                        phase,
+                        stepId(name, "add-check-" + (i + 1)),
+                        new AddConstraint(
+                                table,
+                                check,
+                                new ConstraintDefinition.Check(SqlExpression.trusted(col.quoted() + " IS NOT NULL"))));
             }
-            String name = uniqueName(
-                    sanitize(table.name().value()) + "-into-"
-                            + sanitize(into.name().value()),
-                    c.usedIds,
-                    suffixes.toArray(new String[0]));
-            String where = name + "/merge";
-            checkNames(c.violations, where, table, columns);
-            checkNames(c.violations, where, into, List.of());
-            MergeColumns merge;
-            try {
-                merge = new MergeColumns(table, columns, into);
-            } catch (IllegalArgumentException e) {
-                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
-                return;
+            c.add(
+                    phase,
+                    stepId(name, "build-index"),
+                    new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
+            Phase later = phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT;
+            for (int i = 0; i < pk.columns().size(); i++) {
+                c.add(
+                        later,
+                        stepId(name, "validate-" + (i + 1)),
+                        new ValidateConstraint(table, pk.notNullChecks().get(i)));
             }
-            for (Identifier col : columns) {
-                claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
-                claim(c.violations, c.addedColumns, into, col, name, "added");
-                claim(c.violations, c.syncedColumns, into, col, name, "kept in sync");
-            }
-            c.expands.add(new Expand(StepId.of(where), merge));
-            c.backfills.add(new BackfillMerge(stepId(name, "backfill"), merge));
-            c.contracts.add(new Contract(stepId(name, "finish"), merge));
-            for (Identifier col : columns) {
-                c.contracts.add(
-                        new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
-            }
+            c.add(later, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+            return;
         }
+        if (definition instanceof ConstraintDefinition.Unique u) {
+            // the index carries the constraint's name; ADD CONSTRAINT ... USING INDEX takes it over
+            c.claimIndex(table, constraint, name);
+            List<SqlExpression> keys = new ArrayList<>();
+            for (Identifier col : u.columns()) {
+                keys.add(SqlExpression.trusted(col.quoted()));
+            }
+            c.add(
+                    phase,
+                    stepId(name, "build-index"),
+                    new CreateIndex(table, constraint, true, "btree", keys, List.of(), null));
+            c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+            return;
+        }
+        c.add(phase, stepId(name, "add"), new AddConstraint(table, constraint, definition));
+        c.add(
+                phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
+                stepId(name, "validate"),
+                new ValidateConstraint(table, constraint));
     }
 
-    private record SetDefaultOp(
-            TableName table, Identifier column, @Nullable SqlExpression value) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String step = value == null ? "drop-default" : "set-default";
-            String name = uniqueName(defaultName(table, column), c.usedIds, step);
-            String where = name + '/' + step;
-            checkNames(c.violations, where, table, List.of(column));
-            // the sync trigger recognises a default it read before expand: one operation per column
-            claim(c.violations, c.syncedColumns, table, column, where, "kept in sync or given a default");
-            String adder = c.addedColumns.get(key(table, column));
-            if (adder != null) {
+    private static void compileSetNotNull(Operation.SetNotNull op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        Enforcement enforcement = op.enforcement();
+        String name = uniqueName(defaultName(table, column), c.usedIds, "add-check", "validate", "set-not-null");
+        checkNames(c.violations, name, table, List.of(column));
+        claim(c.violations, c.notNullColumns, table, column, name, "set NOT NULL");
+        Identifier check = fitted(column.value() + "_not_null_tandem");
+        c.claimConstraint(table, check, name);
+        Phase phase = enforcement == Enforcement.FROM_EXPAND ? Phase.EXPAND : Phase.CONTRACT;
+        c.add(
+                phase,
+                stepId(name, "add-check"),
+                new AddConstraint(
+                        table,
+                        check,
+                        new ConstraintDefinition.Check(SqlExpression.trusted(column.quoted() + " IS NOT NULL"))));
+        c.add(
+                phase == Phase.EXPAND ? Phase.BACKFILL : Phase.CONTRACT,
+                stepId(name, "validate"),
+                new ValidateConstraint(table, check));
+        c.contracts.add(new Contract(stepId(name, "set-not-null"), new SetNotNull(table, column, check)));
+    }
+
+    private static void compileDropConstraint(Operation.DropConstraint op, Compilation c) {
+        TableName table = op.table();
+        Identifier constraint = op.constraint();
+        String name = uniqueName(defaultName(table, constraint), c.usedIds, "drop-constraint");
+        String where = name + "/drop-constraint";
+        checkNames(c.violations, where, table, List.of(constraint));
+        String adder = c.constraints.get(key(table, constraint));
+        if (adder != null) {
+            c.violations.add(new Violation(
+                    where, "drops constraint " + constraint.quoted() + ", which this plan adds in '" + adder + "'"));
+        }
+        c.contracts.add(new Contract(StepId.of(where), new DropConstraint(table, constraint)));
+    }
+
+    private static void compileCreateTable(Operation.CreateTable op, Compilation c) {
+        Table spec = op.spec();
+        TableName table = spec.name();
+        String name = uniqueName(sanitize(table.name().value()), c.usedIds, "create-table");
+        String where = name + "/create-table";
+        List<Identifier> names = new ArrayList<>();
+        List<CreateTable.ColumnDefinition> columns = new ArrayList<>();
+        for (Column col : spec.columns()) {
+            names.add(col.name());
+            columns.add(new CreateTable.ColumnDefinition(
+                    col.name(), col.type(), col.defaultValue().orElse(null), col.isNotNull()));
+        }
+        List<CreateTable.NamedConstraint> constraints = new ArrayList<>(spec.constraints());
+        for (ForeignKey fk : spec.foreignKeys()) {
+            TableName from = fk.table().orElse(table);
+            TableName referenced = fk.referencedTable().orElse(null);
+            if (!from.equals(table) || referenced == null) {
                 c.violations.add(new Violation(
                         where,
-                        column.quoted() + " is added by '" + adder + "' in this plan; give it its default there"
-                                + " (Column.withDefault)"));
-                return;
+                        "foreign key " + fk.name().quoted() + " of new table " + table.quoted() + " must be from("
+                                + table + ", ...) and have references(table, columns...)"));
+                continue;
             }
-            SetDefault change = new SetDefault(table, column, value);
-            if (value == null) {
-                // the old version's inserts may rely on it until it stops
-                c.contracts.add(new Contract(StepId.of(where), change));
-            } else {
-                c.expands.add(new Expand(StepId.of(where), change));
+            try {
+                constraints.add(new CreateTable.NamedConstraint(
+                        fk.name(),
+                        new ConstraintDefinition.ForeignKey(
+                                fk.columns(),
+                                referenced,
+                                fk.referencedColumns(),
+                                fk.deleteAction(),
+                                fk.updateAction())));
+            } catch (IllegalArgumentException e) {
+                c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            }
+        }
+        for (CreateTable.NamedConstraint k : constraints) {
+            names.add(k.name());
+            c.claimConstraint(table, k.name(), name);
+        }
+        checkNames(c.violations, where, table, names);
+        c.claimTable(table, where);
+        CreateTable change;
+        try {
+            change = new CreateTable(table, columns, spec.primaryKeyColumns(), constraints);
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            return;
+        }
+        c.expands.add(new Expand(StepId.of(where), change));
+        for (CreateTable.NamedConstraint k : constraints) {
+            if (k.definition() instanceof ConstraintDefinition.ForeignKey) {
+                // added NOT VALID with the table; validated once the backfills ran
+                c.afterBackfill.add(new AfterBackfill(
+                        StepId.of(name + "/validate-" + sanitize(k.name().value())),
+                        new ValidateConstraint(table, k.name())));
             }
         }
     }
 
-    private record ReplicaIdentityOp(TableName table, ReplicaIdentity identity) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(sanitize(table.name().value() + ".replica-identity"), c.usedIds, "set");
-            String where = name + "/set";
-            checkNames(c.violations, where, table, List.of());
-            c.expands.add(new Expand(StepId.of(where), new SetReplicaIdentity(table, identity)));
+    private static void compileDropTable(Operation.DropTable op, Compilation c) {
+        TableName table = op.table();
+        String name = uniqueName(sanitize(table.name().value()), c.usedIds, "drop-table");
+        String where = name + "/drop-table";
+        checkNames(c.violations, where, table, List.of());
+        c.claimTable(table, where);
+        c.movedTables.putIfAbsent(table.toString(), where);
+        c.contracts.add(new Contract(StepId.of(where), new DropTable(table)));
+    }
+
+    private static void compileRenameTable(Operation.RenameTable op, Compilation c) {
+        TableName table = op.table();
+        Identifier newName = op.newName();
+        String name = uniqueName(sanitize(table.name().value()), c.usedIds, "rename", "drop-view");
+        String where = name + "/rename";
+        checkNames(c.violations, where, table, List.of(newName));
+        if (newName.equals(table.name())) {
+            c.violations.add(new Violation(where, "renames " + table.quoted() + " to its own name"));
+            return;
+        }
+        RenameTable rename = new RenameTable(table, newName);
+        c.claimTable(table, where);
+        c.claimTable(rename.renamed(), where);
+        c.movedTables.putIfAbsent(table.toString(), where);
+        c.movedTables.putIfAbsent(rename.renamed().toString(), where);
+        c.expands.add(new Expand(StepId.of(where), rename));
+        c.contracts.add(new Contract(StepId.of(name + "/drop-view"), new DropView(table)));
+    }
+
+    private static void compileChangeType(Operation.ChangeType op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        ColumnType type = op.type();
+        SqlExpression using = op.using();
+        String name = uniqueName(
+                defaultName(table, column) + "-type",
+                c.usedIds,
+                "add-shadow",
+                "sync",
+                "backfill",
+                "prepare-swap",
+                "swap");
+        Identifier shadow = fitted(column.value() + "__tandem");
+        checkNames(c.violations, name, table, List.of(column));
+        claim(c.violations, c.addedColumns, table, shadow, name, "added");
+        claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
+        claim(c.violations, c.syncedColumns, table, shadow, name, "kept in sync");
+        c.expands.add(new Expand(stepId(name, "add-shadow"), new AddColumn(table, shadow, type)));
+        // one way: both versions keep writing the column under its name; the shadow follows until contract
+        DualWrite rule = new DualWrite(
+                stepId(name, "sync"),
+                table,
+                List.of(column),
+                List.of(new ColumnMapping(shadow, using)),
+                List.of(),
+                null,
+                UnmappedPolicy.RECORD);
+        c.syncs.add(rule);
+        c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
+        c.afterBackfill.add(new AfterBackfill(stepId(name, "prepare-swap"), new PrepareSwap(table, column, shadow)));
+        c.contracts.add(new Contract(stepId(name, "swap"), new SwapColumn(table, column, shadow)));
+    }
+
+    private static void compileRenameColumn(Operation.RenameColumn op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        Identifier newName = op.newName();
+        String name = uniqueName(
+                defaultName(table, column) + "-rename",
+                c.usedIds,
+                "copy",
+                "sync",
+                "backfill",
+                "copy-indexes",
+                "rename");
+        checkNames(c.violations, name, table, List.of(column, newName));
+        if (column.equals(newName)) {
+            c.violations.add(new Violation(name, "renames " + column.quoted() + " to its own name"));
+            return;
+        }
+        claim(c.violations, c.addedColumns, table, newName, name, "added");
+        claim(c.violations, c.syncedColumns, table, column, name, "kept in sync");
+        claim(c.violations, c.syncedColumns, table, newName, name, "kept in sync");
+        claim(c.violations, c.notNullColumns, table, column, name, "made NOT NULL or nullable");
+        c.expands.add(new Expand(stepId(name, "copy"), new CopyColumn(table, column, newName)));
+        // both ways: the old version writes the column, the new one its copy, and each sees the other's writes
+        DualWrite rule = new DualWrite(
+                stepId(name, "sync"),
+                table,
+                List.of(column),
+                List.of(new ColumnMapping(newName, SqlExpression.trusted(column.quoted()))),
+                List.of(new ColumnMapping(column, SqlExpression.trusted(newName.quoted()))),
+                null,
+                UnmappedPolicy.RECORD);
+        c.syncs.add(rule);
+        c.backfills.add(new Backfill(stepId(name, "backfill"), rule));
+        c.afterBackfill.add(new AfterBackfill(stepId(name, "copy-indexes"), new CopyIndexes(table, column, newName)));
+        c.contracts.add(new Contract(stepId(name, "rename"), new RenameColumn(table, column, newName)));
+    }
+
+    private static void compileMoveColumns(Operation.MoveColumns op, Compilation c) {
+        TableName table = op.table();
+        List<Identifier> columns = op.columns();
+        TableName target = op.target();
+        Identifier targetKey = op.targetKey();
+        List<String> suffixes = new ArrayList<>(List.of("extract", "backfill", "finish"));
+        for (Identifier col : columns) {
+            suffixes.add("drop-" + sanitize(col.value()));
+        }
+        String name = uniqueName(
+                sanitize(table.name().value()) + "-to-" + sanitize(target.name().value()),
+                c.usedIds,
+                suffixes.toArray(new String[0]));
+        String where = name + "/extract";
+        checkNames(c.violations, where, table, columns);
+        checkNames(c.violations, where, target, List.of(targetKey));
+        MoveColumns move;
+        try {
+            move = new MoveColumns(table, columns, target, targetKey);
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            return;
+        }
+        c.claimTable(target, where);
+        for (Identifier col : columns) {
+            claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
+            claim(c.violations, c.notNullColumns, table, col, name, "made NOT NULL or nullable");
+        }
+        c.expands.add(new Expand(StepId.of(where), move));
+        c.backfills.add(new BackfillMove(stepId(name, "backfill"), move));
+        c.contracts.add(new Contract(stepId(name, "finish"), move));
+        for (Identifier col : columns) {
+            c.contracts.add(new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
         }
     }
 
-    private record DropNotNullOp(TableName table, Identifier column) implements Op {
-        @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, column), c.usedIds, "drop-not-null");
-            String where = name + "/drop-not-null";
-            checkNames(c.violations, where, table, List.of(column));
-            claim(c.violations, c.notNullColumns, table, column, where, "made NOT NULL or nullable");
-            c.expands.add(new Expand(StepId.of(where), new DropNotNull(table, column)));
+    private static void compileMergeColumns(Operation.MergeColumns op, Compilation c) {
+        TableName table = op.table();
+        List<Identifier> columns = op.columns();
+        TableName into = op.into();
+        List<String> suffixes = new ArrayList<>(List.of("merge", "backfill", "finish"));
+        for (Identifier col : columns) {
+            suffixes.add("drop-" + sanitize(col.value()));
+        }
+        String name = uniqueName(
+                sanitize(table.name().value()) + "-into-" + sanitize(into.name().value()),
+                c.usedIds,
+                suffixes.toArray(new String[0]));
+        String where = name + "/merge";
+        checkNames(c.violations, where, table, columns);
+        checkNames(c.violations, where, into, List.of());
+        MergeColumns merge;
+        try {
+            merge = new MergeColumns(table, columns, into);
+        } catch (IllegalArgumentException e) {
+            c.violations.add(new Violation(where, String.valueOf(e.getMessage())));
+            return;
+        }
+        for (Identifier col : columns) {
+            claim(c.violations, c.syncedColumns, table, col, name, "kept in sync");
+            claim(c.violations, c.addedColumns, into, col, name, "added");
+            claim(c.violations, c.syncedColumns, into, col, name, "kept in sync");
+        }
+        c.expands.add(new Expand(StepId.of(where), merge));
+        c.backfills.add(new BackfillMerge(stepId(name, "backfill"), merge));
+        c.contracts.add(new Contract(stepId(name, "finish"), merge));
+        for (Identifier col : columns) {
+            c.contracts.add(new Contract(stepId(name, "drop-" + sanitize(col.value())), new DropColumn(table, col)));
         }
     }
 
-    private record RenameConstraintOp(TableName table, Identifier constraint, Identifier newName) implements Op {
+    private static void compileSetDefault(Operation.SetDefault op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        @Nullable SqlExpression value = op.value();
+        String step = value == null ? "drop-default" : "set-default";
+        String name = uniqueName(defaultName(table, column), c.usedIds, step);
+        String where = name + '/' + step;
+        checkNames(c.violations, where, table, List.of(column));
+        // the sync trigger recognises a default it read before expand: one operation per column
+        claim(c.violations, c.syncedColumns, table, column, where, "kept in sync or given a default");
+        String adder = c.addedColumns.get(key(table, column));
+        if (adder != null) {
+            c.violations.add(new Violation(
+                    where,
+                    column.quoted() + " is added by '" + adder + "' in this plan; give it its default there"
+                            + " (Column.withDefault)"));
+            return;
+        }
+        SetDefault change = new SetDefault(table, column, value);
+        if (value == null) {
+            // the old version's inserts may rely on it until it stops
+            c.contracts.add(new Contract(StepId.of(where), change));
+        } else {
+            c.expands.add(new Expand(StepId.of(where), change));
+        }
+    }
+
+    private static void compileSetReplicaIdentity(Operation.SetReplicaIdentity op, Compilation c) {
+        TableName table = op.table();
+        ReplicaIdentity identity = op.identity();
+        String name = uniqueName(sanitize(table.name().value() + ".replica-identity"), c.usedIds, "set");
+        String where = name + "/set";
+        checkNames(c.violations, where, table, List.of());
+        c.expands.add(new Expand(StepId.of(where), new SetReplicaIdentity(table, identity)));
+    }
+
+    private static void compileDropNotNull(Operation.DropNotNull op, Compilation c) {
+        TableName table = op.table();
+        Identifier column = op.column();
+        String name = uniqueName(defaultName(table, column), c.usedIds, "drop-not-null");
+        String where = name + "/drop-not-null";
+        checkNames(c.violations, where, table, List.of(column));
+        claim(c.violations, c.notNullColumns, table, column, where, "made NOT NULL or nullable");
+        c.expands.add(new Expand(StepId.of(where), new DropNotNull(table, column)));
+    }
+
+    private static void compileRenameConstraint(Operation.RenameConstraint op, Compilation c) {
+        TableName table = op.table();
+        Identifier constraint = op.constraint();
+        Identifier newName = op.newName();
+        String name = uniqueName(defaultName(table, constraint), c.usedIds, "rename-constraint");
+        String where = name + "/rename-constraint";
+        checkNames(c.violations, where, table, List.of(constraint, newName));
+        c.claimConstraint(table, constraint, where);
+        c.claimConstraint(table, newName, where);
+        c.expands.add(new Expand(StepId.of(where), new RenameConstraint(table, constraint, newName)));
+    }
+
+    /** Compiles each kind of operation into steps, exhaustively. */
+    private static final class Compiler implements Operation.Visitor<Compilation> {
+        private final Compilation c;
+
+        Compiler(Compilation c) {
+            this.c = c;
+        }
+
         @Override
-        public void compile(Compilation c) {
-            String name = uniqueName(defaultName(table, constraint), c.usedIds, "rename-constraint");
-            String where = name + "/rename-constraint";
-            checkNames(c.violations, where, table, List.of(constraint, newName));
-            c.claimConstraint(table, constraint, where);
-            c.claimConstraint(table, newName, where);
-            c.expands.add(new Expand(StepId.of(where), new RenameConstraint(table, constraint, newName)));
+        public Compilation visitAddColumn(Operation.AddColumn op) {
+            compileAddColumn(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDeriveColumns(Operation.DeriveColumns op) {
+            compileDeriveColumns(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDropColumn(Operation.DropColumn op) {
+            compileDropColumn(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitRawSql(Operation.RawSql op) {
+            compileRawSql(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitCreateIndex(Operation.CreateIndex op) {
+            compileCreateIndex(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDropIndex(Operation.DropIndex op) {
+            compileDropIndex(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitAddConstraint(Operation.AddConstraint op) {
+            compileAddConstraint(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitSetNotNull(Operation.SetNotNull op) {
+            compileSetNotNull(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDropConstraint(Operation.DropConstraint op) {
+            compileDropConstraint(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitCreateTable(Operation.CreateTable op) {
+            compileCreateTable(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDropTable(Operation.DropTable op) {
+            compileDropTable(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitRenameTable(Operation.RenameTable op) {
+            compileRenameTable(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitChangeType(Operation.ChangeType op) {
+            compileChangeType(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitRenameColumn(Operation.RenameColumn op) {
+            compileRenameColumn(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitMoveColumns(Operation.MoveColumns op) {
+            compileMoveColumns(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitMergeColumns(Operation.MergeColumns op) {
+            compileMergeColumns(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitSetDefault(Operation.SetDefault op) {
+            compileSetDefault(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitSetReplicaIdentity(Operation.SetReplicaIdentity op) {
+            compileSetReplicaIdentity(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitDropNotNull(Operation.DropNotNull op) {
+            compileDropNotNull(op, c);
+            return c;
+        }
+
+        @Override
+        public Compilation visitRenameConstraint(Operation.RenameConstraint op) {
+            compileRenameConstraint(op, c);
+            return c;
         }
     }
 
@@ -757,9 +837,9 @@ public final class PlanBuilder {
 
     private final String id;
     private final String description;
-    private final List<Op> ops;
+    private final List<Operation> ops;
 
-    private PlanBuilder(String id, String description, List<Op> ops) {
+    private PlanBuilder(String id, String description, List<Operation> ops) {
         this.id = id;
         this.description = description;
         this.ops = List.copyOf(ops);
@@ -769,8 +849,8 @@ public final class PlanBuilder {
         return new PlanBuilder(id, "", List.of());
     }
 
-    private PlanBuilder with(Op op) {
-        List<Op> next = new ArrayList<>(ops);
+    private PlanBuilder with(Operation op) {
+        List<Operation> next = new ArrayList<>(ops);
         next.add(op);
         return new PlanBuilder(id, description, next);
     }
@@ -796,7 +876,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder addColumn(TableName table, String column, ColumnType type) {
-        return with(new AddColumnOp(
+        return with(new Operation.AddColumn(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(type, "type"),
@@ -821,7 +901,7 @@ public final class PlanBuilder {
     public PlanBuilder addColumn(TableName table, Column column) {
         requireNonNull(table, "table");
         requireNonNull(column, "column");
-        return with(new AddColumnOp(
+        return with(new Operation.AddColumn(
                 table,
                 column.name(),
                 column.type(),
@@ -844,7 +924,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder createIndex(Index index) {
-        return with(new CreateIndexOp(requireNonNull(index, "index")));
+        return with(new Operation.CreateIndex(requireNonNull(index, "index")));
     }
 
     /**
@@ -855,7 +935,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropIndex(TableName table, String index) {
-        return with(new DropIndexOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(index, "index"))));
+        return with(
+                new Operation.DropIndex(requireNonNull(table, "table"), Identifier.of(requireNonNull(index, "index"))));
     }
 
     /**
@@ -873,7 +954,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder addCheck(TableName table, String name, SqlExpression condition, Enforcement enforcement) {
-        return with(new AddConstraintOp(
+        return with(new Operation.AddConstraint(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(name, "name")),
                 new ConstraintDefinition.Check(requireNonNull(condition, "condition")),
@@ -901,7 +982,7 @@ public final class PlanBuilder {
             throw new IllegalArgumentException("foreign key "
                     + foreignKey.name().quoted() + " needs from(table, columns...) and references(table, columns...)");
         }
-        return with(new AddConstraintOp(
+        return with(new Operation.AddConstraint(
                 table,
                 foreignKey.name(),
                 new ConstraintDefinition.ForeignKey(
@@ -934,7 +1015,7 @@ public final class PlanBuilder {
         for (String c : columns) {
             ids.add(Identifier.of(requireNonNull(c, "column")));
         }
-        return with(new AddConstraintOp(
+        return with(new Operation.AddConstraint(
                 table,
                 Identifier.of(requireNonNull(name, "name")),
                 new ConstraintDefinition.Unique(ids),
@@ -966,7 +1047,7 @@ public final class PlanBuilder {
             ids.add(id);
             checks.add(fitted(id.value() + "_not_null_tandem"));
         }
-        return with(new AddConstraintOp(
+        return with(new Operation.AddConstraint(
                 table,
                 Identifier.of(requireNonNull(name, "name")),
                 new ConstraintDefinition.PrimaryKey(ids, checks),
@@ -989,7 +1070,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder setNotNull(TableName table, String column, Enforcement enforcement) {
-        return with(new SetNotNullOp(
+        return with(new Operation.SetNotNull(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(enforcement, "enforcement")));
@@ -1006,7 +1087,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropNotNull(TableName table, String column) {
-        return with(new DropNotNullOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column"))));
+        return with(new Operation.DropNotNull(
+                requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column"))));
     }
 
     /**
@@ -1021,7 +1103,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder renameConstraint(TableName table, String name, String newName) {
-        return with(new RenameConstraintOp(
+        return with(new Operation.RenameConstraint(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(name, "name")),
                 Identifier.of(requireNonNull(newName, "newName"))));
@@ -1036,7 +1118,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropConstraint(TableName table, String name) {
-        return with(new DropConstraintOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(name, "name"))));
+        return with(new Operation.DropConstraint(
+                requireNonNull(table, "table"), Identifier.of(requireNonNull(name, "name"))));
     }
 
     /**
@@ -1046,7 +1129,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder deriveColumns(DeriveColumns operation) {
-        return with(new DeriveOp(requireNonNull(operation, "operation"), false));
+        return with(new Operation.DeriveColumns(requireNonNull(operation, "operation"), false));
     }
 
     /**
@@ -1070,7 +1153,7 @@ public final class PlanBuilder {
         requireNonNull(table, "table");
         Identifier fromId = Identifier.of(requireNonNull(from, "from"));
         Identifier toId = Identifier.of(requireNonNull(to, "to"));
-        return with(new DeriveOp(
+        return with(new Operation.DeriveColumns(
                         DeriveColumns.on(table)
                                 .named(defaultName(table, fromId) + "-rename")
                                 .from(from)
@@ -1103,7 +1186,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder renameColumn(TableName table, String from, String to) {
-        return with(new RenameColumnOp(
+        return with(new Operation.RenameColumn(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(from, "from")),
                 Identifier.of(requireNonNull(to, "to"))));
@@ -1136,7 +1219,7 @@ public final class PlanBuilder {
         for (String col : requireNonNull(columns, "columns")) {
             ids.add(Identifier.of(requireNonNull(col, "column")));
         }
-        return with(new MoveColumnsOp(
+        return with(new Operation.MoveColumns(
                 requireNonNull(table, "table"),
                 List.copyOf(ids),
                 requireNonNull(target, "target"),
@@ -1166,7 +1249,8 @@ public final class PlanBuilder {
         for (String col : requireNonNull(columns, "columns")) {
             ids.add(Identifier.of(requireNonNull(col, "column")));
         }
-        return with(new MergeColumnsOp(requireNonNull(table, "table"), List.copyOf(ids), requireNonNull(into, "into")));
+        return with(new Operation.MergeColumns(
+                requireNonNull(table, "table"), List.copyOf(ids), requireNonNull(into, "into")));
     }
 
     /**
@@ -1183,7 +1267,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder setDefault(TableName table, String column, SqlExpression value) {
-        return with(new SetDefaultOp(
+        return with(new Operation.SetDefault(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(value, "value")));
@@ -1202,7 +1286,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder setReplicaIdentity(TableName table, ReplicaIdentity identity) {
-        return with(new ReplicaIdentityOp(requireNonNull(table, "table"), requireNonNull(identity, "identity")));
+        return with(
+                new Operation.SetReplicaIdentity(requireNonNull(table, "table"), requireNonNull(identity, "identity")));
     }
 
     /**
@@ -1217,7 +1302,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropDefault(TableName table, String column) {
-        return with(new SetDefaultOp(
+        return with(new Operation.SetDefault(
                 requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column")), null));
     }
 
@@ -1229,7 +1314,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropColumn(TableName table, String column) {
-        return with(new DropColumnOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column"))));
+        return with(new Operation.DropColumn(
+                requireNonNull(table, "table"), Identifier.of(requireNonNull(column, "column"))));
     }
 
     /**
@@ -1267,7 +1353,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder changeType(TableName table, String column, ColumnType type, SqlExpression using) {
-        return with(new ChangeTypeOp(
+        return with(new Operation.ChangeType(
                 requireNonNull(table, "table"),
                 Identifier.of(requireNonNull(column, "column")),
                 requireNonNull(type, "type"),
@@ -1285,7 +1371,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder createTable(Table table) {
-        return with(new CreateTableOp(requireNonNull(table, "table")));
+        return with(new Operation.CreateTable(requireNonNull(table, "table")));
     }
 
     /**
@@ -1297,7 +1383,7 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder dropTable(TableName table) {
-        return with(new DropTableOp(requireNonNull(table, "table")));
+        return with(new Operation.DropTable(requireNonNull(table, "table")));
     }
 
     /**
@@ -1314,8 +1400,8 @@ public final class PlanBuilder {
      */
     @CanIgnoreReturnValue
     public PlanBuilder renameTable(TableName table, String newName) {
-        return with(
-                new RenameTableOp(requireNonNull(table, "table"), Identifier.of(requireNonNull(newName, "newName"))));
+        return with(new Operation.RenameTable(
+                requireNonNull(table, "table"), Identifier.of(requireNonNull(newName, "newName"))));
     }
 
     /**
@@ -1357,7 +1443,7 @@ public final class PlanBuilder {
             Phase phase, List<SqlStatement> statements, List<SqlStatement> undo, String unsafeReason) {
         requireNonNull(phase, "phase");
         requireNonNull(unsafeReason, "unsafeReason");
-        return with(new RawOp(phase, List.copyOf(statements), List.copyOf(undo), unsafeReason));
+        return with(new Operation.RawSql(phase, List.copyOf(statements), List.copyOf(undo), unsafeReason));
     }
 
     /**
@@ -1380,8 +1466,9 @@ public final class PlanBuilder {
 
         Compilation c = new Compilation();
         c.violations.addAll(violations);
-        for (Op op : ops) {
-            op.compile(c);
+        Compiler compiler = new Compiler(c);
+        for (Operation op : ops) {
+            var unused = op.accept(compiler); // the compiler collects into c
         }
         c.checkRenamedAndDroppedTables();
         if (!c.violations.isEmpty()) {
@@ -1392,7 +1479,7 @@ public final class PlanBuilder {
         steps.addAll(c.backfills);
         steps.addAll(c.afterBackfill);
         steps.addAll(c.contracts);
-        return new MigrationPlan(id, description, steps);
+        return new MigrationPlan(id, description, steps, ops);
     }
 
     private static void compileDerive(DeriveColumns spec, boolean copiesColumn, Compilation into) {

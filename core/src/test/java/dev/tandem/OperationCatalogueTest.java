@@ -300,6 +300,134 @@ class OperationCatalogueTest {
     }
 
     @Test
+    void operations_areThePublicRecordsOfWhatTheUserWrote_inOrder_andNotPartOfTheChecksum() {
+        MigrationPlan plan = MigrationPlan.named("p")
+                .addColumn(ORDERS, "coupon", ColumnType.TEXT)
+                .renameColumn(ORDERS, "note", "remark")
+                .dropDefault(ORDERS, "status")
+                .build();
+        assertThat(plan.operations())
+                .containsExactly(
+                        new Operation.AddColumn(
+                                ORDERS, Identifier.of("coupon"), ColumnType.TEXT, null, false, null, List.of()),
+                        new Operation.RenameColumn(ORDERS, Identifier.of("note"), Identifier.of("remark")),
+                        new Operation.SetDefault(ORDERS, Identifier.of("status"), null));
+        // an exhaustive visitor: a new kind of operation breaks it at compile time
+        List<String> tables = plan.operations().stream()
+                .map(op -> op.accept(new Operation.Visitor<String>() {
+                    @Override
+                    public String visitAddColumn(Operation.AddColumn o) {
+                        return "add " + o.column().value();
+                    }
+
+                    @Override
+                    public String visitDeriveColumns(Operation.DeriveColumns o) {
+                        return "derive";
+                    }
+
+                    @Override
+                    public String visitDropColumn(Operation.DropColumn o) {
+                        return "drop";
+                    }
+
+                    @Override
+                    public String visitRawSql(Operation.RawSql o) {
+                        return "raw";
+                    }
+
+                    @Override
+                    public String visitCreateIndex(Operation.CreateIndex o) {
+                        return "index";
+                    }
+
+                    @Override
+                    public String visitDropIndex(Operation.DropIndex o) {
+                        return "drop index";
+                    }
+
+                    @Override
+                    public String visitAddConstraint(Operation.AddConstraint o) {
+                        return "constraint";
+                    }
+
+                    @Override
+                    public String visitSetNotNull(Operation.SetNotNull o) {
+                        return "not null";
+                    }
+
+                    @Override
+                    public String visitDropConstraint(Operation.DropConstraint o) {
+                        return "drop constraint";
+                    }
+
+                    @Override
+                    public String visitCreateTable(Operation.CreateTable o) {
+                        return "create table";
+                    }
+
+                    @Override
+                    public String visitDropTable(Operation.DropTable o) {
+                        return "drop table";
+                    }
+
+                    @Override
+                    public String visitRenameTable(Operation.RenameTable o) {
+                        return "rename table";
+                    }
+
+                    @Override
+                    public String visitChangeType(Operation.ChangeType o) {
+                        return "type";
+                    }
+
+                    @Override
+                    public String visitRenameColumn(Operation.RenameColumn o) {
+                        return "rename " + o.column().value();
+                    }
+
+                    @Override
+                    public String visitMoveColumns(Operation.MoveColumns o) {
+                        return "move";
+                    }
+
+                    @Override
+                    public String visitMergeColumns(Operation.MergeColumns o) {
+                        return "merge";
+                    }
+
+                    @Override
+                    public String visitSetDefault(Operation.SetDefault o) {
+                        return (o.value() == null ? "drop default " : "set default ")
+                                + o.column().value();
+                    }
+
+                    @Override
+                    public String visitSetReplicaIdentity(Operation.SetReplicaIdentity o) {
+                        return "replica identity";
+                    }
+
+                    @Override
+                    public String visitDropNotNull(Operation.DropNotNull o) {
+                        return "drop not null";
+                    }
+
+                    @Override
+                    public String visitRenameConstraint(Operation.RenameConstraint o) {
+                        return "rename constraint";
+                    }
+                }))
+                .toList();
+        assertThat(tables).containsExactly("add coupon", "rename note", "drop default status");
+        assertThat(plan.checksum())
+                .isEqualTo(MigrationPlan.named("p")
+                        .addColumn(ORDERS, "coupon", ColumnType.TEXT)
+                        .renameColumn(ORDERS, "note", "remark")
+                        .dropDefault(ORDERS, "status")
+                        .build()
+                        .checksum());
+    }
+
+    @Test
     void moveColumns_badShapes_areReported() {
         assertThatThrownBy(() -> MigrationPlan.named("p")
                         .moveColumns(ORDERS, List.of(), TableName.of("x"), "k")
