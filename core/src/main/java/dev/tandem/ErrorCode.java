@@ -23,6 +23,10 @@ public enum ErrorCode {
     CHECKSUM_CHANGED("TANDEM-0410"),
     /** Contract was refused because the data is not verified consistent. */
     CONTRACT_REFUSED("TANDEM-0420"),
+    /** Contract was refused because sessions of the old application version are still connected. */
+    OLD_VERSION_CONNECTED("TANDEM-0430"),
+    /** Tandem's state tables were written by a newer Tandem release than this one. */
+    STATE_SCHEMA_NEWER("TANDEM-0440"),
     /** A value could not be mapped between representations and the plan's policy is to reject it. */
     UNMAPPED_VALUE("TANDEM-0500");
 

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param batchSize the size the next batch will have
  * @param rowsPerSecond rows filled per second in this run
  * @param eta estimated time to completion, or {@code null} if unknown
+ * @param lastBatchRows rows the last batch filled
+ * @param lastBatchDuration how long the last batch took, its commit included
  */
 public record BackfillProgress(
         String planId,
@@ -26,7 +28,9 @@ public record BackfillProgress(
         long batches,
         int batchSize,
         double rowsPerSecond,
-        @Nullable Duration eta) {
+        @Nullable Duration eta,
+        long lastBatchRows,
+        Duration lastBatchDuration) {
 
     /** {@return the estimated time to completion, if it can be estimated} */
     public Optional<Duration> remaining() {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.errorprone.annotations.CanIgnoreReturnValue;
 import dev.tandem.ErrorCode;
 import dev.tandem.MigrationPlan;
+import dev.tandem.PlanCatalog;
 import dev.tandem.PlanStateException;
 import dev.tandem.PlanValidationException;
 import dev.tandem.StepExecutionException;
@@ -168,7 +169,8 @@ public final class PostgresMigrator {
                     "{} - Expand started ({} steps)",
                     plan.id(),
                     plan.steps(Phase.EXPAND).size());
-            store.ensureSchema(c, renderer.stateSchemaDdl()); // the first write; everything before only read
+            // the first write; everything before only read
+            store.ensureSchema(c, renderer.stateSchemaDdl(), renderer.stateSchemaUpgrades(), plan.id());
             if (fresh) {
                 store.start(
                         c, plan.id(), plan.checksum(), plan.description(), plan.canonicalForm(), PlanState.EXPANDING);
@@ -423,6 +425,7 @@ public final class PostgresMigrator {
             PlanState before = state == PlanState.CONTRACTING && !resuming ? PlanState.BACKFILLED : state;
             if (!resuming) {
                 if (forcedReason == null) {
+                    refuseWhileOldVersionConnected(c, plan);
                     if (before != PlanState.BACKFILLED && before != PlanState.VERIFIED) {
                         throw wrongState(
                                 plan,
@@ -681,7 +684,9 @@ public final class PostgresMigrator {
     public PlanStatus status(MigrationPlan plan) {
         requireNonNull(plan, "plan");
         try (Connection c = dataSource.getConnection()) {
-            return new StateStore(options.stateSchema()).status(c, plan.id(), plan.checksum());
+            StateStore store = new StateStore(options.stateSchema());
+            store.requireReadable(c, plan.id());
+            return store.status(c, plan.id(), plan.checksum());
         } catch (SQLException e) {
             throw new StepExecutionException(
                     ErrorCode.STEP_FAILED,
@@ -692,6 +697,148 @@ public final class PostgresMigrator {
                     "Could not read the status of plan '" + plan.id() + "': " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * {@return where every plan of the catalog stands, the stored plans it no longer has, and the old version's connected
+     * sessions; never changes anything and takes no lock}
+     *
+     * <p>Works on a database where Tandem never ran: every plan is then {@code PENDING}.
+     *
+     * @param catalog the plans
+     * @throws PlanStateException if a newer Tandem release wrote the state tables
+     */
+    public CatalogStatus status(PlanCatalog catalog) {
+        requireNonNull(catalog, "catalog");
+        StateStore store = new StateStore(options.stateSchema());
+        try (Connection c = dataSource.getConnection()) {
+            int version = store.version(c);
+            store.requireReadable(c, "*");
+            Map<String, StateStore.PlanRow> stored = new LinkedHashMap<>();
+            for (StateStore.PlanRow r : store.all(c)) {
+                stored.put(r.planId(), r);
+            }
+            List<CatalogStatus.PlanEntry> entries = new ArrayList<>();
+            for (MigrationPlan plan : catalog.plans()) {
+                StateStore.PlanRow row = stored.remove(plan.id());
+                PlanStatus s = row == null
+                        ? new PlanStatus(plan.id(), plan.checksum(), PlanState.PENDING, null, 0, -1, 0, null, null)
+                        : store.status(c, plan.id(), plan.checksum());
+                boolean changed = row != null
+                        && !row.checksum().equals(plan.checksum())
+                        && row.state() != PlanState.PENDING
+                        && row.state() != PlanState.ROLLED_BACK;
+                entries.add(new CatalogStatus.PlanEntry(s, changed));
+            }
+            List<PlanStatus> others = new ArrayList<>();
+            for (StateStore.PlanRow r : stored.values()) {
+                others.add(store.status(c, r.planId(), r.checksum()));
+            }
+            return new CatalogStatus(entries, others, oldVersionSessions(c), version);
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    "*",
+                    null,
+                    "status",
+                    SqlStates.of(e),
+                    "Could not read the status of the plans " + catalog.ids() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Runs expand for every plan of the catalog that has not been expanded ({@code PENDING}) or whose expand did not
+     * finish ({@code EXPANDING}), in the catalog's order; plans in any other state are left as they are (a rolled-back
+     * plan is expanded again only by an explicit {@link #expand}). Stops at the first failure, so a later plan never
+     * runs before an earlier one.
+     *
+     * @param catalog the plans
+     * @return the status of each plan that was expanded, in order
+     * @throws PlanValidationException if a plan does not fit the database; the plans before it stay expanded
+     * @throws PlanStateException if a plan changed after it started
+     * @throws dev.tandem.LockNotAcquiredException if another runner holds a plan, or a lock could not be taken in time
+     */
+    public List<PlanStatus> expandPending(PlanCatalog catalog) {
+        List<PlanStatus> done = new ArrayList<>();
+        CatalogStatus now = status(catalog);
+        for (CatalogStatus.PlanEntry entry : now.pendingExpand()) {
+            done.add(expand(catalog.get(entry.planId())));
+        }
+        return done;
+    }
+
+    /**
+     * {@return the connected sessions of the old application version, by {@link PostgresOptions#oldVersionGuard()};
+     * empty if the options have no guard}
+     */
+    public List<OldVersionSession> oldVersionSessions() {
+        try (Connection c = dataSource.getConnection()) {
+            return oldVersionSessions(c);
+        } catch (SQLException e) {
+            throw new StepExecutionException(
+                    ErrorCode.STEP_FAILED,
+                    "*",
+                    null,
+                    "status",
+                    SqlStates.of(e),
+                    "Could not list the old version's sessions: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private List<OldVersionSession> oldVersionSessions(Connection c) throws SQLException {
+        OldVersionGuard guard = options.oldVersionGuard();
+        if (guard.isNone()) {
+            return List.of();
+        }
+        List<OldVersionSession> sessions = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.pid, coalesce(a.application_name, ''),"
+                + " coalesce(a.usename::text, ''), host(a.client_addr), a.backend_start, coalesce(a.state, '')"
+                + " FROM pg_catalog.pg_stat_activity a"
+                + " WHERE a.datname = pg_catalog.current_database() AND a.backend_type = 'client backend'"
+                + " AND a.pid <> pg_catalog.pg_backend_pid() AND a.application_name <> ?"
+                + " AND (a.application_name LIKE ANY (?) OR a.usename::text = ANY (?))"
+                + " ORDER BY a.backend_start, a.pid")) {
+            ps.setString(1, options.applicationName());
+            ps.setArray(2, c.createArrayOf("text", guard.applicationNames().toArray()));
+            ps.setArray(3, c.createArrayOf("text", guard.roles().toArray()));
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sessions.add(new OldVersionSession(
+                            rs.getInt(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getTimestamp(5).toInstant(),
+                            rs.getString(6)));
+                }
+            }
+        }
+        return sessions;
+    }
+
+    private void refuseWhileOldVersionConnected(Connection c, MigrationPlan plan) throws SQLException {
+        List<OldVersionSession> sessions = oldVersionSessions(c);
+        if (sessions.isEmpty()) {
+            return;
+        }
+        StringBuilder who = new StringBuilder();
+        for (int i = 0; i < Math.min(5, sessions.size()); i++) {
+            who.append(i == 0 ? "" : "; ").append(sessions.get(i).describe());
+        }
+        if (sessions.size() > 5) {
+            who.append("; and ").append(sessions.size() - 5).append(" more");
+        }
+        throw new PlanStateException(
+                ErrorCode.OLD_VERSION_CONNECTED,
+                plan.id(),
+                "Contract of plan '" + plan.id() + "' refused: " + sessions.size() + " session"
+                        + (sessions.size() == 1 ? " of the old version is" : "s of the old version are")
+                        + " still connected (" + options.oldVersionGuard() + "): " + who + ". Contract drops what the"
+                        + " old version reads and writes; stop it (its connection pools close their connections when"
+                        + " it shuts down) and run contract again, or call forceContract(plan, reason) if these"
+                        + " sessions will not touch the plan's tables. Nothing was changed.");
     }
 
     /**
@@ -839,6 +986,7 @@ public final class PostgresMigrator {
                 throw e;
             }
             try {
+                store.requireReadable(c, plan.id());
                 checkChecksum(c, store, plan);
                 try {
                     return work.run(c, store, renderer);

@@ -42,6 +42,8 @@ public final class PostgresOptions {
     private final String applicationName;
     private final ExecutionListener listener;
     private final boolean backfillFiresTriggers;
+    private final OldVersionGuard oldVersionGuard;
+    private final BackfillListener backfillListener;
 
     private PostgresOptions(
             Identifier defaultSchema,
@@ -65,8 +67,12 @@ public final class PostgresOptions {
             int verifyBatchSize,
             String applicationName,
             ExecutionListener listener,
-            boolean backfillFiresTriggers) {
+            boolean backfillFiresTriggers,
+            OldVersionGuard oldVersionGuard,
+            BackfillListener backfillListener) {
         this.backfillFiresTriggers = backfillFiresTriggers;
+        this.oldVersionGuard = oldVersionGuard;
+        this.backfillListener = backfillListener;
         this.defaultSchema = defaultSchema;
         this.stateSchema = stateSchema;
         this.lockTimeout = lockTimeout;
@@ -112,7 +118,9 @@ public final class PostgresOptions {
             10_000,
             "tandem",
             ExecutionListener.NONE,
-            false);
+            false,
+            OldVersionGuard.NONE,
+            BackfillListener.NONE);
 
     /**
      * {@return the defaults: schema {@code public}, state schema {@code tandem}, {@code lock_timeout} 500 ms per attempt
@@ -160,9 +168,13 @@ public final class PostgresOptions {
         String applicationName;
         ExecutionListener listener;
         boolean backfillFiresTriggers;
+        OldVersionGuard oldVersionGuard;
+        BackfillListener backfillListener;
 
         Builder(PostgresOptions o) {
             backfillFiresTriggers = o.backfillFiresTriggers;
+            oldVersionGuard = o.oldVersionGuard;
+            backfillListener = o.backfillListener;
             defaultSchema = o.defaultSchema;
             stateSchema = o.stateSchema;
             lockTimeout = o.lockTimeout;
@@ -215,7 +227,9 @@ public final class PostgresOptions {
                     verifyBatchSize,
                     applicationName,
                     listener,
-                    backfillFiresTriggers);
+                    backfillFiresTriggers,
+                    oldVersionGuard,
+                    backfillListener);
         }
     }
 
@@ -462,6 +476,45 @@ public final class PostgresOptions {
         return backfillFiresTriggers;
     }
 
+    /**
+     * {@return a copy whose contract is refused while sessions of the old application version are connected (default
+     * {@link OldVersionGuard#NONE}: no check); the receiver is unchanged}
+     *
+     * <p>Contract drops what the old version reads and writes. The guard makes "wait until the old version is gone"
+     * checkable: give each version's connections an {@code application_name} of its own (pgjdbc's
+     * {@code ApplicationName} property, Hikari's {@code dataSourceProperties}), or a role of its own, and name the old
+     * one here. {@link PostgresMigrator#forceContract} skips the guard; {@link PostgresMigrator#oldVersionSessions()}
+     * lists what it sees.
+     *
+     * @param guard which sessions belong to the old version
+     */
+    public PostgresOptions withOldVersionGuard(OldVersionGuard guard) {
+        requireNonNull(guard, "guard");
+        return copy(b -> b.oldVersionGuard = guard);
+    }
+
+    /** {@return which sessions count as the old application version's} */
+    public OldVersionGuard oldVersionGuard() {
+        return oldVersionGuard;
+    }
+
+    /**
+     * {@return a copy that reports every backfill's progress to {@code listener} (default none), besides the listener
+     * a {@link PostgresMigrator#backfill(dev.tandem.MigrationPlan, BackfillListener) backfill} call is given: the hook
+     * for metrics. The receiver is unchanged}
+     *
+     * @param listener the listener; it runs on the backfill's thread after every batch, so keep it fast
+     */
+    public PostgresOptions withBackfillListener(BackfillListener listener) {
+        requireNonNull(listener, "listener");
+        return copy(b -> b.backfillListener = listener);
+    }
+
+    /** {@return the backfill listener every backfill reports to} */
+    public BackfillListener backfillListener() {
+        return backfillListener;
+    }
+
     /** {@return the execution listener} */
     public ExecutionListener listener() {
         return listener;
@@ -576,6 +629,7 @@ public final class PostgresOptions {
                 + ", targetBatchDuration=" + targetBatchDuration + ", batchPause=" + batchPause
                 + ", batchTimeouts=" + batchStatementTimeout + "/" + batchLockTimeout + ", healthCheck="
                 + (healthCheck == null ? "none" : healthCheck.sql()) + ", verifyBatchSize=" + verifyBatchSize
-                + ", applicationName=" + applicationName + ", backfillFiresTriggers=" + backfillFiresTriggers + "]";
+                + ", applicationName=" + applicationName + ", backfillFiresTriggers=" + backfillFiresTriggers
+                + ", oldVersionGuard=" + oldVersionGuard + "]";
     }
 }

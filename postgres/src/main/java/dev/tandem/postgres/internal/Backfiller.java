@@ -257,7 +257,10 @@ public final class Backfiller {
                     batches,
                     batchSize,
                     rate,
-                    last ? Duration.ZERO : eta);
+                    last ? Duration.ZERO : eta,
+                    filled,
+                    Duration.ofNanos(elapsed));
+            options.backfillListener().onProgress(progress);
             listener.onProgress(progress);
             log.trace(
                     "{} - {}: batch {} up to {}: {} rows in {} ms",

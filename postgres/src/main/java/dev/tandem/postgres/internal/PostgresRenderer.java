@@ -145,6 +145,23 @@ public final class PostgresRenderer {
                         + ")");
     }
 
+    /**
+     * {@return the statements that upgrade the state tables, one list per layout version from 2 on: entry {@code i}
+     * takes version {@code i + 1} to {@code i + 2}}
+     *
+     * <p>Append, never edit: a database keeps the version it reached, and a later release runs only the lists after it.
+     * Each list runs in the transaction that records its version.
+     */
+    public List<List<String>> stateSchemaUpgrades() {
+        return List.of(
+                // 2: the tables carry their layout version, so a later release can change them safely
+                List.of("CREATE TABLE IF NOT EXISTS " + state("schema_version") + " (\n"
+                        + "  version integer PRIMARY KEY,\n"
+                        + "  tandem_version text NOT NULL,\n"
+                        + "  upgraded_at timestamptz NOT NULL DEFAULT now()\n"
+                        + ")"));
+    }
+
     // ---------------------------------------------------------------------------------------------------- expand
 
     /**

@@ -1,5 +1,7 @@
 package dev.tandem.postgres.internal;
 
+import dev.tandem.ErrorCode;
+import dev.tandem.PlanStateException;
 import dev.tandem.plan.Identifier;
 import dev.tandem.postgres.PlanState;
 import dev.tandem.postgres.PlanStatus;
@@ -65,35 +67,150 @@ public final class StateStore {
             String canonicalForm) {}
 
     /**
-     * Creates the state schema and tables if they do not exist.
+     * The layout version of the state tables this release writes. Version 1 is the layout of the releases before the
+     * tables were versioned (they have no {@code schema_version} table); each later version is one entry of
+     * {@link PostgresRenderer#stateSchemaUpgrades()}.
+     */
+    public static final int SCHEMA_VERSION = 2;
+
+    /**
+     * {@return the layout version of the state tables: 0 if they do not exist, 1 if they predate versioning}
+     *
+     * @param c the connection
+     * @throws SQLException on failure
+     */
+    public int version(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, t("schema_version"));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return exists(c) ? 1 : 0;
+                }
+            }
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 1) FROM " + t("schema_version"))) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * Throws if a newer Tandem release wrote the state tables, whose layout this one cannot know.
+     *
+     * @param c the connection
+     * @param planId the plan this is for, or a placeholder
+     * @throws SQLException on failure
+     */
+    public void requireReadable(Connection c, String planId) throws SQLException {
+        int v = version(c);
+        if (v > SCHEMA_VERSION) {
+            throw newer(planId, v);
+        }
+    }
+
+    private PlanStateException newer(String planId, int version) {
+        return new PlanStateException(
+                ErrorCode.STATE_SCHEMA_NEWER,
+                planId,
+                "Tandem's state tables in schema " + Sql.ident(schema) + " are at layout version " + version
+                        + ", written by a newer Tandem release; this one knows layouts up to " + SCHEMA_VERSION
+                        + ". Run this database's plans with that release or a later one (every runner of a database"
+                        + " must be at least as new as the newest that ran). Nothing was changed.");
+    }
+
+    /**
+     * Creates the state schema and tables if they do not exist, and upgrades tables an earlier Tandem release created
+     * to {@link #SCHEMA_VERSION}.
      *
      * @param c the connection (autocommit)
      * @param ddl the statements from {@link PostgresRenderer#stateSchemaDdl()}
+     * @param upgrades the statements of each version after 1, from {@link PostgresRenderer#stateSchemaUpgrades()}
+     * @param planId the plan this runs for, for messages
      * @throws SQLException on failure
+     * @throws PlanStateException if a newer Tandem release wrote the tables
      */
-    public void ensureSchema(Connection c, List<String> ddl) throws SQLException {
-        if (complete(c)) {
+    public void ensureSchema(Connection c, List<String> ddl, List<List<String>> upgrades, String planId)
+            throws SQLException {
+        int found = version(c);
+        if (found == SCHEMA_VERSION && complete(c)) {
             return;
         }
-        // One transaction: another session sees all of the state tables or none. Runners of different plans may
-        // create the schema at the same moment; a transaction-level advisory lock lets one of them do it, and the
-        // others find it done (CREATE ... IF NOT EXISTS alone races on the catalog's unique indexes).
+        if (found > SCHEMA_VERSION) {
+            throw newer(planId, found);
+        }
+        // One transaction: another session sees all of the state tables, at one version, or none. Runners of different
+        // plans may create the schema at the same moment; a transaction-level advisory lock lets one of them do it, and
+        // the others find it done (CREATE ... IF NOT EXISTS alone races on the catalog's unique indexes).
         Transactions.run(c, () -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?, ?)")) {
                 ps.setInt(1, AdvisoryLock.NAMESPACE);
                 ps.setInt(2, AdvisoryLock.key("\0state-schema\0" + schema.value()));
                 ps.execute();
             }
-            if (!complete(c)) {
-                // also a schema an earlier Tandem created: every statement is CREATE ... IF NOT EXISTS
-                try (Statement s = c.createStatement()) {
-                    for (String sql : ddl) {
+            int version = version(c);
+            if (version > SCHEMA_VERSION) {
+                throw newer(planId, version);
+            }
+            if (version == SCHEMA_VERSION && complete(c)) {
+                return;
+            }
+            try (Statement s = c.createStatement()) {
+                // version 1, also tables an earlier Tandem created: every statement is CREATE ... IF NOT EXISTS
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
+                for (int v = Math.max(version, 1) + 1; v <= SCHEMA_VERSION; v++) {
+                    for (String sql : upgrades.get(v - 2)) {
                         s.execute(sql);
                     }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t("schema_version")
+                            + " (version, tandem_version) VALUES (?, ?) ON CONFLICT (version) DO NOTHING")) {
+                        ps.setInt(1, v);
+                        ps.setString(2, release());
+                        ps.executeUpdate();
+                    }
                 }
-                revokeInheritedGrants(c);
             }
+            revokeInheritedGrants(c);
         });
+    }
+
+    /** {@return this Tandem's version, from its jar's manifest, or {@code development} when run from classes} */
+    private static String release() {
+        String v = StateStore.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /**
+     * {@return every stored plan's row, by id}
+     *
+     * @param c the connection
+     * @throws SQLException on failure
+     */
+    public List<PlanRow> all(Connection c) throws SQLException {
+        if (!exists(c)) {
+            return List.of();
+        }
+        List<PlanRow> rows = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT plan_id, checksum, state, updated_at, inconsistent_rows,"
+                        + " last_error, forced_contract_reason, canonical_form FROM " + t("plans")
+                        + " ORDER BY plan_id")) {
+            while (rs.next()) {
+                rows.add(new PlanRow(
+                        rs.getString(1),
+                        rs.getString(2),
+                        PlanState.valueOf(rs.getString(3)),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getLong(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8)));
+            }
+        }
+        return rows;
     }
 
     /**
