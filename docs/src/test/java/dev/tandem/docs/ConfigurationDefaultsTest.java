@@ -55,6 +55,12 @@ class ConfigurationDefaultsTest {
             new Row("withVerifyBatchSize", "10,000", PostgresOptions::verifyBatchSize, 10_000),
             new Row("withApplicationName", "`tandem`", PostgresOptions::applicationName, "tandem"),
             new Row("withListener", "none", o -> o.listener() == dev.tandem.postgres.ExecutionListener.NONE, true),
+            new Row("withOldVersionGuard", "none", o -> o.oldVersionGuard().isNone(), true),
+            new Row(
+                    "withBackfillListener",
+                    "none",
+                    o -> o.backfillListener() == dev.tandem.postgres.BackfillListener.NONE,
+                    true),
             new Row(
                     "withBackfillFiringTriggers",
                     "`false` (skip them)",

@@ -987,6 +987,10 @@ public final class PostgresMigrator {
             }
             try {
                 store.requireReadable(c, plan.id());
+                if (!phase.equals("expand") && store.exists(c)) {
+                    // tables an earlier release created; expand upgrades them only once its checks passed
+                    store.ensureSchema(c, renderer.stateSchemaDdl(), renderer.stateSchemaUpgrades(), plan.id());
+                }
                 checkChecksum(c, store, plan);
                 try {
                     return work.run(c, store, renderer);
