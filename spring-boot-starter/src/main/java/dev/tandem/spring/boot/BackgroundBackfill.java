@@ -66,6 +66,9 @@ final class BackgroundBackfill implements SmartLifecycle, DisposableBean {
                 return;
             }
             stopping = false;
+            if (status.catalog().isEmpty()) {
+                return;
+            }
             List<CatalogStatus.PlanEntry> pending;
             try {
                 pending = status.get().pendingBackfill();

@@ -19,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -53,8 +51,10 @@ import org.springframework.context.annotation.Import;
  *   <li>{@link TandemMigrationInitializer}, the startup expand: a database initializer that runs after Flyway,
  *       Liquibase and SQL scripts and before the beans that use the database;
  *   <li>with {@code tandem.backfill-on-startup}, a background backfill once the context has started;
- *   <li>with Actuator, {@link TandemEndpoint} ({@code tandem}) and {@link TandemHealthIndicator} ({@code tandem}).
  * </ul>
+ *
+ * <p>With Actuator, {@link TandemEndpointAutoConfiguration} and {@link TandemHealthContributorAutoConfiguration} add the
+ * {@code tandem} endpoint and health indicator.
  *
  * <p>Nothing here calls contract, forced contract or rollback: those stay deliberate, for the CLI or the operator.
  */
@@ -180,40 +180,6 @@ public class TandemAutoConfiguration {
         @Bean
         MetricsBinding tandemMetricsBinding(TandemMetrics metrics) {
             return new MetricsBinding(metrics);
-        }
-    }
-
-    /** Actuator: the {@code tandem} endpoint. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(
-            name = {
-                "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
-                "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"
-            })
-    @ConditionalOnAvailableEndpoint(endpoint = TandemEndpoint.class)
-    static class EndpointConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean
-        TandemEndpoint tandemEndpoint(StatusReader status) {
-            return new TandemEndpoint(status);
-        }
-    }
-
-    /** Actuator: the {@code tandem} health indicator. */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(
-            name = {
-                "org.springframework.boot.actuate.health.HealthIndicator",
-                "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"
-            })
-    @ConditionalOnEnabledHealthIndicator("tandem")
-    static class HealthConfiguration {
-
-        @Bean
-        @ConditionalOnMissingBean(name = "tandemHealthIndicator")
-        TandemHealthIndicator tandemHealthIndicator(StatusReader status) {
-            return new TandemHealthIndicator(status);
         }
     }
 }

@@ -122,9 +122,9 @@ public final class TandemMigrationInitializer implements InitializingBean {
                 .findFirst()
                 .orElse("unknown");
         log.warn(
-                "{} - Another runner holds the plan's runner lock: {}. It is running the plan (now {}), so this instance"
-                        + " leaves the pending expands from this plan on to it and starts. Set tandem.runner-lock-wait"
-                        + " to wait for it, or tandem.fail-on-locked=true to fail the startup instead.",
+                "{} - Another runner holds the plan's runner lock: {}. The plan is now {}; this instance leaves it and"
+                        + " the pending plans after it to that runner and starts. Set tandem.runner-lock-wait to wait"
+                        + " for it, or tandem.fail-on-locked=true to fail the startup instead.",
                 e.planId(),
                 holders,
                 state);

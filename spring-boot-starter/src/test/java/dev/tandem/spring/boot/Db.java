@@ -33,12 +33,14 @@ final class Db {
         return db;
     }
 
-    /** A runner with the DataSource and Tandem auto-configurations, pointed at {@code db} through Spring's properties. */
+    /** A runner with the DataSource and Tandem's auto-configurations, pointed at {@code db} through Spring's properties. */
     static ApplicationContextRunner runner(TestDatabase db, Class<?>... moreAutoConfigurations) {
-        Class<?>[] all = new Class<?>[moreAutoConfigurations.length + 2];
-        all[0] = DataSourceAutoConfiguration.class;
-        all[1] = TandemAutoConfiguration.class;
-        System.arraycopy(moreAutoConfigurations, 0, all, 2, moreAutoConfigurations.length);
+        List<Class<?>> all = new ArrayList<>(List.of(
+                DataSourceAutoConfiguration.class,
+                TandemAutoConfiguration.class,
+                TandemEndpointAutoConfiguration.class,
+                TandemHealthContributorAutoConfiguration.class));
+        all.addAll(List.of(moreAutoConfigurations));
         List<String> properties = new ArrayList<>(List.of(
                 "spring.datasource.url=" + db.jdbcUrl(),
                 "spring.datasource.username=" + db.user(),
@@ -49,7 +51,7 @@ final class Db {
             properties.add("spring.datasource.password=" + password);
         }
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(all))
+                .withConfiguration(AutoConfigurations.of(all.toArray(Class<?>[]::new)))
                 .withPropertyValues(properties.toArray(String[]::new));
     }
 

@@ -118,7 +118,9 @@ class StartupIT {
                     .satisfies(m -> assertThat(m)
                             .startsWith(TestPlans.WEIGHT_KG_ID + " - Another runner holds the plan's runner lock: pid ")
                             .contains("application 'tandem-test'")
-                            .contains("(now PENDING)")
+                            .contains(
+                                    ". The plan is now PENDING; this instance leaves it and the pending plans after it to that"
+                                            + " runner and starts.")
                             .endsWith("Set tandem.runner-lock-wait to wait for it, or tandem.fail-on-locked=true to"
                                     + " fail the startup instead."));
         }
