@@ -19,7 +19,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +60,8 @@ class ShopDeploymentIT {
 
     @Test
     void v2StartsAndMigrates_bothVersionsWork_contractWaitsForV1ToStop() throws Exception {
-        try (ConfigurableApplicationContext v1ctx = ShopV1Application.start(datasource());
-                ConfigurableApplicationContext v2ctx = startV2(v1ctx)) {
+        ConfigurableApplicationContext v1ctx = ShopV1Application.start(datasource());
+        try (ConfigurableApplicationContext v2ctx = startV2(v1ctx)) {
             PostgresMigrator migrator = v2ctx.getBean(PostgresMigrator.class);
             PlanCatalog catalog = v2ctx.getBean(PlanCatalog.class);
             assertThat(catalog.ids()).containsExactly(AddressSplitPlan.ID);
@@ -74,7 +73,8 @@ class ShopDeploymentIT {
             AppV2 v2 = v2ctx.getBean(AppV2.class);
             assertThat(v2.get(fromV1).orElseThrow().address())
                     .isEqualTo(new Address("1 Loop Rd", "Cupertino", "CA", "95014"));
-            long fromV2 = v2.create("Grace", "grace@example.com", new Address("2 Navy Way", "Arlington", "VA", "22202"));
+            long fromV2 =
+                    v2.create("Grace", "grace@example.com", new Address("2 Navy Way", "Arlington", "VA", "22202"));
             assertThat(v1.get(fromV2).orElseThrow().address()).isEqualTo("2 Navy Way, Arlington, VA, 22202");
 
             // the pipeline: contract is refused while v1 is connected, and the refusal names it
@@ -92,6 +92,8 @@ class ShopDeploymentIT {
             assertThat(v2.get(fromV2).orElseThrow().name()).isEqualTo("Grace");
             long after = v2.create("Linus", "linus@example.com", new Address("3 Kernel St", "Portland", "OR", "97201"));
             assertThat(v2.get(after)).isPresent();
+        } finally {
+            v1ctx.close();
         }
     }
 
@@ -105,7 +107,9 @@ class ShopDeploymentIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         PlanStatus status = migrator.status(AddressSplitPlan.plan());
         while (!status.newVersionMayRun()) {
-            assertThat(System.nanoTime()).as("the background backfill to finish: " + status).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the background backfill to finish: " + status)
+                    .isLessThan(deadline);
             Thread.sleep(100); // a poll interval, not a timing assumption: the deadline bounds the wait
             status = migrator.status(AddressSplitPlan.plan());
         }
@@ -132,13 +136,16 @@ class ShopDeploymentIT {
         command.addAll(List.of(args));
         Path out = Files.createTempFile("cli", ".out");
         Path err = Files.createTempFile("cli", ".err");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("TANDEM_PASSWORD", db.password() == null ? "" : db.password());
         Process p = pb.start();
-        assertThat(p.waitFor(Duration.ofSeconds(120).toSeconds(), TimeUnit.SECONDS))
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
                 .as("the CLI to finish")
                 .isTrue();
         return new Cli(
-                p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 }
