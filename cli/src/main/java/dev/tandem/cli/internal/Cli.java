@@ -23,6 +23,9 @@ public final class Cli {
         RootCommand root = new RootCommand(io);
         CommandLine cl = new CommandLine(root);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // repeatable options are single-valued setters that collect: inherited List options lose the values given
+        // before the command name when more follow after it
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         cl.setParameterExceptionHandler((ex, args) -> usageError(io, ex, args));

@@ -71,7 +71,11 @@ public final class RootCommand implements Callable<Integer> {
             paramLabel = "<path>",
             description = "A jar or directory with the application's plans (repeatable; also a path-separator-joined"
                     + " list; 'dir/*' is every jar in dir). Env TANDEM_PLANS.")
-    List<String> plans = new ArrayList<>();
+    void addPlans(String value) {
+        plans.add(value);
+    }
+
+    final List<String> plans = new ArrayList<>();
 
     @Option(
             names = "--url",
@@ -158,7 +162,11 @@ public final class RootCommand implements Callable<Integer> {
             description =
                     "application_name (LIKE pattern, such as shop-v1%%) of the old version's sessions; contract is"
                             + " refused while one is connected (repeatable). Env TANDEM_OLD_VERSION_APP_NAME, comma-separated.")
-    List<String> oldVersionAppNames = new ArrayList<>();
+    void addOldVersionAppName(String value) {
+        oldVersionAppNames.add(value);
+    }
+
+    final List<String> oldVersionAppNames = new ArrayList<>();
 
     @Option(
             names = "--old-version-role",
@@ -166,7 +174,11 @@ public final class RootCommand implements Callable<Integer> {
             paramLabel = "<role>",
             description = "A role of the old version's sessions (repeatable). Env TANDEM_OLD_VERSION_ROLE,"
                     + " comma-separated.")
-    List<String> oldVersionRoles = new ArrayList<>();
+    void addOldVersionRole(String value) {
+        oldVersionRoles.add(value);
+    }
+
+    final List<String> oldVersionRoles = new ArrayList<>();
 
     @Option(
             names = "--application-name",
