@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.cli.internal.Cli;
 import dev.tandem.cli.internal.Io;
+import dev.tandem.cli.internal.LiveLine;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -42,8 +43,14 @@ public final class TandemCli {
     public static int execute(String... args) {
         // UTF-8 whatever the platform's default: JSON is UTF-8 (RFC 8259), and text should not depend on the locale
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        Io io = new Io(out, err, System.getenv(), isTerminal(), System::nanoTime);
+        LiveLine terminal = isTerminal() ? new LiveLine(new FileOutputStream(FileDescriptor.err)) : null;
+        PrintStream err = new PrintStream(
+                terminal != null ? terminal : new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        if (terminal != null) {
+            // the log writes to System.err: through the live line, so that a log line never lands inside progress
+            System.setErr(err);
+        }
+        Io io = new Io(out, err, System.getenv(), terminal, System::nanoTime);
         return Cli.execute(io, args);
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a CLI run talks to: stdout (results only, so {@code --json} output can be piped), stderr (logs, progress,
@@ -13,10 +14,15 @@ import java.util.function.LongSupplier;
  * @param out results
  * @param err everything else
  * @param env the environment variables
- * @param terminal whether a person watches (then backfill progress is one live line)
+ * @param terminal stderr when a person watches a terminal (then backfill progress is one live line), else {@code null}
  * @param nanoTime the clock of progress output
  */
-public record Io(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal, LongSupplier nanoTime) {
+public record Io(
+        PrintStream out,
+        PrintStream err,
+        Map<String, String> env,
+        @Nullable LiveLine terminal,
+        LongSupplier nanoTime) {
 
     /**
      * Checks and copies.
@@ -24,7 +30,7 @@ public record Io(PrintStream out, PrintStream err, Map<String, String> env, bool
      * @param out stdout
      * @param err stderr
      * @param env environment
-     * @param terminal whether on a terminal
+     * @param terminal the terminal, or {@code null}
      * @param nanoTime clock
      */
     public Io {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.tandem.postgres.BackfillListener;
 import dev.tandem.postgres.BackfillProgress;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -22,7 +21,7 @@ public final class ProgressReporter implements BackfillListener {
     /** The least time between two redraws of the live line: faster is only flicker. */
     static final Duration REDRAW = Duration.ofMillis(200);
 
-    private final @Nullable PrintStream live;
+    private final @Nullable LiveLine live;
     private final Consumer<String> log;
     private final Duration interval;
     private final LongSupplier nanoTime;
@@ -30,10 +29,8 @@ public final class ProgressReporter implements BackfillListener {
     private @Nullable String step;
     private long lastOutput;
     private int lastWidth;
-    private boolean lineOpen;
 
-    private ProgressReporter(
-            @Nullable PrintStream live, Consumer<String> log, Duration interval, LongSupplier nanoTime) {
+    private ProgressReporter(@Nullable LiveLine live, Consumer<String> log, Duration interval, LongSupplier nanoTime) {
         this.live = live;
         this.log = requireNonNull(log, "log");
         this.interval = requireNonNull(interval, "interval");
@@ -43,10 +40,10 @@ public final class ProgressReporter implements BackfillListener {
     /**
      * {@return a reporter that rewrites one line on {@code terminal}}
      *
-     * @param terminal the terminal's stream (stderr)
+     * @param terminal the terminal's stderr
      * @param nanoTime the clock
      */
-    public static ProgressReporter live(PrintStream terminal, LongSupplier nanoTime) {
+    public static ProgressReporter live(LiveLine terminal, LongSupplier nanoTime) {
         return new ProgressReporter(requireNonNull(terminal, "terminal"), line -> {}, REDRAW, nanoTime);
     }
 
@@ -74,27 +71,22 @@ public final class ProgressReporter implements BackfillListener {
         }
         lastOutput = now;
         String text = describe(p);
-        PrintStream out = live;
+        LiveLine out = live;
         if (out == null) {
             log.accept(text);
             return;
         }
         // pad with spaces over the rest of a longer previous line
-        int pad = Math.max(0, lastWidth - text.length());
-        out.print("\r" + text + " ".repeat(pad));
-        out.flush();
+        out.draw(text + " ".repeat(Math.max(0, lastWidth - text.length())));
         lastWidth = text.length();
-        lineOpen = true;
     }
 
     /** Ends the live line, so that what is printed next starts on a line of its own. */
     public void finish() {
-        PrintStream out = live;
-        if (out != null && lineOpen) {
-            out.println();
-            out.flush();
+        LiveLine out = live;
+        if (out != null) {
+            out.end();
         }
-        lineOpen = false;
         lastWidth = 0;
     }
 

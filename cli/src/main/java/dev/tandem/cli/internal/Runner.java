@@ -40,8 +40,9 @@ final class Runner {
         try {
             Settings settings = Settings.resolve(root, io.env());
             log.debug("{}: {}", command, settings);
-            progress = io.terminal() && !root.json()
-                    ? ProgressReporter.live(io.err(), io.nanoTime())
+            LiveLine terminal = io.terminal();
+            progress = terminal != null && !root.json()
+                    ? ProgressReporter.live(terminal, io.nanoTime())
                     : ProgressReporter.lines(
                             line -> LoggerFactory.getLogger("dev.tandem.cli.progress")
                                     .info(line),

@@ -38,7 +38,7 @@ class CliTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
                 env,
-                false,
+                null,
                 System::nanoTime);
     }
 

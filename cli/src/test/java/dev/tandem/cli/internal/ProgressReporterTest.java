@@ -52,8 +52,7 @@ class ProgressReporterTest {
     @Test
     void live_rewritesOneLineAndEndsIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ProgressReporter r = ProgressReporter.live(err, now::get);
+        ProgressReporter r = ProgressReporter.live(new LiveLine(bytes), now::get);
         r.onProgress(progress("s1", 1000, 123456, Duration.ofSeconds(3725)));
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         r.onProgress(progress("s1", 5000, 5000, Duration.ZERO));
@@ -62,15 +61,13 @@ class ProgressReporterTest {
         String first = "plan - s1 (public.customers): 1000 / ~123456 rows (1%), 2500 rows/s, ETA 1h02m";
         String second = "plan - s1 (public.customers): 5000 / ~5000 rows (100%), 2500 rows/s, ETA 0s";
         // the shorter second line is padded over the rest of the first
-        assertThat(out)
-                .isEqualTo("\r" + first + "\r" + second + " ".repeat(first.length() - second.length())
-                        + System.lineSeparator());
+        assertThat(out).isEqualTo("\r" + first + "\r" + second + " ".repeat(first.length() - second.length()) + "\n");
     }
 
     @Test
     void live_fasterThanRedraw_skipsLines() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressReporter r = ProgressReporter.live(new PrintStream(bytes, true, StandardCharsets.UTF_8), now::get);
+        ProgressReporter r = ProgressReporter.live(new LiveLine(bytes), now::get);
         r.onProgress(progress("s1", 1000, 5000, Duration.ofSeconds(2)));
         now.addAndGet(Duration.ofMillis(50).toNanos());
         r.onProgress(progress("s1", 2000, 5000, Duration.ofSeconds(2)));
@@ -80,9 +77,23 @@ class ProgressReporterTest {
     @Test
     void finish_withoutProgress_printsNothing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ProgressReporter r = ProgressReporter.live(new PrintStream(bytes, true, StandardCharsets.UTF_8), now::get);
+        ProgressReporter r = ProgressReporter.live(new LiveLine(bytes), now::get);
         r.finish();
         assertThat(bytes.size()).isZero();
+    }
+
+    @Test
+    void live_otherOutput_startsOnALineOfItsOwn() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LiveLine line = new LiveLine(bytes);
+        PrintStream err = new PrintStream(line, true, StandardCharsets.UTF_8);
+        ProgressReporter r = ProgressReporter.live(line, now::get);
+        r.onProgress(progress("s1", 1000, 5000, Duration.ofSeconds(2)));
+        err.println("INFO Backfill completed");
+        r.finish(); // the log line ended the live line already
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo("\rplan - s1 (public.customers): 1000 / ~5000 rows (20%), 2500 rows/s, ETA 2s\n"
+                        + "INFO Backfill completed" + System.lineSeparator());
     }
 
     @Test
