@@ -13,6 +13,7 @@ import dev.tandem.postgres.UnmappedRow;
 import dev.tandem.testkit.database.PostgresServers;
 import dev.tandem.testkit.database.TestDatabase;
 import dev.tandem.testkit.database.TestPostgresConfig;
+import java.io.File;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +99,14 @@ class CliIT {
     }
 
     private Run cli(String... args) throws Exception {
+        return cli(db, false, args);
+    }
+
+    /**
+     * Runs the shaded jar against {@code database}; on a terminal (a pseudo-terminal from {@code script}, which
+     * merges stdout and stderr into {@code stdout}) when asked.
+     */
+    private Run cli(TestDatabase database, boolean terminal, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
@@ -104,10 +114,16 @@ class CliIT {
                 "--plans",
                 plans.toString(),
                 "--url",
-                db.jdbcUrl(),
+                database.jdbcUrl(),
                 "--user",
-                db.user()));
+                database.user()));
         command.addAll(List.of(args));
+        if (terminal) {
+            String line = command.stream()
+                    .map(a -> "'" + a.replace("'", "'\\''") + "'")
+                    .collect(Collectors.joining(" "));
+            command = List.of("script", "--quiet", "--return", "--command", line, "/dev/null");
+        }
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("TANDEM_") || k.startsWith("PG"));
@@ -115,6 +131,9 @@ class CliIT {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (terminal) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -331,6 +350,36 @@ class CliIT {
         Run rollback = cli("rollback", PLAN, "--json");
         assertThat(rollback.exit()).as("%s", rollback).isEqualTo(ExitCodes.REFUSED);
         assertThat(rollback.json().get("error").get("code").asText()).isEqualTo("TANDEM-0400");
+    }
+
+    @Test
+    @Order(8)
+    void onATerminal_runToShowsLiveProgress_rollbackThenRunToSkipsTheRolledBackPlan() throws Exception {
+        assertThat(Paths.get("/usr/bin/script"))
+                .as("util-linux script, for a pseudo-terminal")
+                .isExecutable();
+        try (TestDatabase second =
+                PostgresServers.shared(TestPostgresConfig.fromEnvironment()).createDatabase("cli_tty")) {
+            CustomersSchema.create(second.dataSource());
+            var unused = CustomersSchema.seed(second.dataSource(), CustomersSchema.Seed.wellFormed(2000));
+
+            Run runTo = cli(second, true, "run-to", "BACKFILLED"); // every plan of the catalog
+            assertThat(runTo.exit()).as("%s", runTo).isEqualTo(ExitCodes.OK);
+            // one line rewritten in place, ended before the next output
+            assertThat(runTo.stdout())
+                    .contains("\r" + PLAN + " - ")
+                    .contains(" rows/s, ETA ")
+                    .contains("Plan '" + PLAN + "': BACKFILLED");
+
+            Run rollback = cli(second, false, "rollback", PLAN, "--json");
+            assertThat(rollback.exit()).as("%s", rollback).isEqualTo(ExitCodes.OK);
+            assertThat(rollback.json().get("plan").get("state").asText()).isEqualTo("ROLLED_BACK");
+
+            Run again = cli(second, false, "run-to", "EXPANDED", "--json");
+            assertThat(again.exit()).as("%s", again).isEqualTo(ExitCodes.OK);
+            assertThat(again.json().get("plans").size()).isZero();
+            assertThat(again.json().get("skipped").get(0).asText()).isEqualTo(PLAN);
+        }
     }
 
     /** What an operator's clean-up does: give every unmapped row an address the plan maps. */
