@@ -82,9 +82,12 @@ final class Commands {
                 List<PlanStatus> done = id == null
                         ? s.migrator().expandPending(s.plans().catalog())
                         : List.of(s.migrator().expand(s.plans().plan(id)));
-                String text = done.isEmpty()
-                        ? "Nothing to expand: every plan of the catalog is expanded or further along."
-                        : lines(done);
+                String text = !done.isEmpty()
+                        ? lines(done)
+                        : s.plans().catalog().isEmpty()
+                                ? "Nothing to expand: no plans found in "
+                                        + s.plans().describe() + "."
+                                : "Nothing to expand: every plan of the catalog is expanded or further along.";
                 return Result.ok("expand", text, w -> statuses(w, "plans", done));
             });
         }

@@ -4,7 +4,6 @@ import dev.tandem.MigrationPlan;
 import dev.tandem.PlanCatalog;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -104,7 +103,7 @@ public final class PlanSources implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir + " for --plans " + wildcard, e);
+            throw new UsageException("--plans: cannot list " + dir + " for " + wildcard + ": " + e.getMessage(), e);
         }
         jars.sort(null); // a directory lists in no fixed order; the class path should not depend on it
         return jars;

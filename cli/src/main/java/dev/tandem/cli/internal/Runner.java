@@ -3,6 +3,7 @@ package dev.tandem.cli.internal;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.PostgresOptions;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -34,6 +35,7 @@ final class Runner {
     static int run(RootCommand root, String command, Work work) {
         Io io = root.io();
         Logger log = LoggerFactory.getLogger(Runner.class);
+        Logger progressLog = LoggerFactory.getLogger("dev.tandem.cli.progress");
         Hints hints = Hints.NONE;
         Result result;
         ProgressReporter progress = null;
@@ -43,14 +45,10 @@ final class Runner {
             LiveLine terminal = io.terminal();
             progress = terminal != null && !root.json()
                     ? ProgressReporter.live(terminal, io.nanoTime())
-                    : ProgressReporter.lines(
-                            line -> LoggerFactory.getLogger("dev.tandem.cli.progress")
-                                    .info(line),
-                            settings.progressInterval(),
-                            io.nanoTime());
+                    : ProgressReporter.lines(progressLog::info, settings.progressInterval(), io.nanoTime());
             // the CLI reports progress itself, live or at its own interval; the library's lines would repeat it
             PostgresOptions options = settings.options()
-                    .withProgressLogInterval(java.time.Duration.ofDays(3650))
+                    .withProgressLogInterval(Duration.ofDays(3650))
                     .withBackfillListener(progress);
             hints = new Hints(options);
             try (PlanSources plans = PlanSources.load(settings.plans(), Runner.class.getClassLoader())) {
