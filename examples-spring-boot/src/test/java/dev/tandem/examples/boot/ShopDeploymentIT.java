@@ -140,9 +140,7 @@ class ShopDeploymentIT {
                 new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("TANDEM_PASSWORD", db.password() == null ? "" : db.password());
         Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS))
-                .as("the CLI to finish")
-                .isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the CLI to finish").isTrue();
         return new Cli(
                 p.exitValue(),
                 Files.readString(out, StandardCharsets.UTF_8),
