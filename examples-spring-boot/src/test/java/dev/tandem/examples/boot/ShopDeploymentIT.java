@@ -12,6 +12,8 @@ import dev.tandem.examples.customers.CustomersSchema;
 import dev.tandem.postgres.PlanState;
 import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
+import dev.tandem.spring.boot.TandemEndpoint;
+import dev.tandem.spring.boot.TandemHealthIndicator;
 import dev.tandem.testkit.database.PostgresServers;
 import dev.tandem.testkit.database.TestDatabase;
 import dev.tandem.testkit.database.TestPostgresConfig;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -68,6 +71,18 @@ class ShopDeploymentIT {
             // the starter expanded at startup; the backfill runs in the background: v2 serves once it is done
             PlanStatus status = awaitNewVersionMayRun(migrator);
             assertThat(status.rowsBackfilled()).isGreaterThanOrEqualTo(2_000);
+
+            // what the new version's readiness and an operator see
+            TandemEndpoint.TandemDescriptor shown =
+                    v2ctx.getBean(TandemEndpoint.class).plans();
+            assertThat(shown.plans())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.newVersionMayRun()).isTrue());
+            assertThat(shown.oldVersionSessions())
+                    .isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.applicationName()).isEqualTo("shop-v1"));
+            assertThat(v2ctx.getBean(TandemHealthIndicator.class).health().getStatus())
+                    .isEqualTo(Status.UP);
 
             AppV1 v1 = v1ctx.getBean(AppV1.class);
             AppV2 v2 = v2ctx.getBean(AppV2.class);
