@@ -378,7 +378,9 @@ public final class PostgresOptions {
 
     /**
      * {@return a copy with other timeouts for one backfill batch: {@code statement_timeout} (default 60 s) and
-     * {@code lock_timeout} for row locks held by the application (default 2 s); the receiver is unchanged}
+     * {@code lock_timeout} for row locks held by the application (default 2 s, and at most a quarter of the server's
+     * {@code deadlock_timeout}, so that a batch gives up before an application transaction it deadlocks with could be
+     * aborted instead); the receiver is unchanged}
      *
      * @param statementTimeout the statement timeout per batch statement
      * @param lockTimeout the lock timeout per batch

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tandem.MigrationPlan;
 import dev.tandem.postgres.Apps.Address;
 import dev.tandem.testkit.database.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -120,5 +126,47 @@ class ConcurrentWritesIT {
         assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE street_address IS NULL OR address IS NULL"))
                 .isZero();
         assertThat(migrator.status(plan).state()).isEqualTo(PlanState.VERIFIED);
+    }
+
+    /**
+     * The batch has locked row 1 and waits for row 2, which an application transaction holds; that transaction then
+     * updates row 1, long enough after the batch began to wait that its own deadlock check runs first. The batch must
+     * have given up its wait by then (and be retried), so the application's transaction never is the deadlock's
+     * victim, even with a batch lock timeout far above deadlock_timeout.
+     */
+    @Test
+    void backfill_waitingForAnApplicationRow_yieldsBeforeTheApplicationCouldLoseADeadlock() throws Exception {
+        PostgresMigrator migrator = PostgresMigrator.create(
+                ds,
+                PostgresOptions.defaults()
+                        .withBatchSizes(100, 100, 100)
+                        .withBatchTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        migrator.expand(plan);
+        long deadlockMs = Db.count(ds, "SELECT setting::bigint FROM pg_settings WHERE name = 'deadlock_timeout'");
+        assertThat(deadlockMs).as("deadlock_timeout (ms) of the test server").isLessThan(2_000);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection app = ds.getConnection();
+                Statement s = app.createStatement()) {
+            app.setAutoCommit(false);
+            s.execute("UPDATE customers SET address = '2 Held St, Austin, TX, 73301' WHERE id = 2");
+            Future<BackfillReport> backfill = pool.submit(() -> migrator.backfill(plan));
+            // the batch has locked row 1 and waits for row 2 (or has already given up once)
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (Db.count(ds, "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0 && System.nanoTime() < until) {
+                Thread.sleep(2);
+            }
+            // past the batch's own deadlock check: the next check would be the application's
+            Thread.sleep(2 * deadlockMs);
+            s.execute("UPDATE customers SET name = 'Held too' WHERE id = 1");
+            app.commit();
+            BackfillReport report = backfill.get(2, TimeUnit.MINUTES);
+            assertThat(report.rowsFilled()).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+        VerifyReport verify = migrator.verify(plan);
+        assertThat(verify.inconsistentRows()).isZero();
+        assertThat(Db.strings(ds, "SELECT name || '/' || city FROM customers WHERE id IN (1, 2) ORDER BY id"))
+                .containsExactly("Held too/Springfield", "Customer 2/Austin");
     }
 }

@@ -306,7 +306,7 @@ class RecoveryIT {
             s.executeUpdate("UPDATE customers SET name = 'locked' WHERE id = 1");
             assertThatThrownBy(() -> migrator.backfill(plan))
                     .isInstanceOf(StepExecutionException.class)
-                    .hasMessageContaining("kept the rows locked longer than the batch lock timeout")
+                    .hasMessageContaining("kept the rows locked longer than the batch's lock wait (50 ms")
                     .hasMessageContaining("Sessions writing the table: pid ")
                     .hasMessageContaining("row-locker");
             writer.rollback();

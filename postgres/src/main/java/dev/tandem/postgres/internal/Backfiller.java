@@ -38,6 +38,8 @@ public final class Backfiller {
     private final String planId;
     private final PostgresOptions options;
     private final StateStore store;
+    /** How long one batch waits for a row lock; see {@link #rowLockWait}. */
+    private Duration lockWait;
 
     /**
      * Creates a backfiller.
@@ -50,6 +52,7 @@ public final class Backfiller {
         this.planId = planId;
         this.options = options;
         this.store = store;
+        this.lockWait = options.batchLockTimeout();
     }
 
     /**
@@ -124,6 +127,7 @@ public final class Backfiller {
             return new Result(0, 0, 0);
         }
         boolean replica = skipTriggers(c, step, sql);
+        lockWait = rowLockWait(c);
         String[] upper = row.upperBound();
         String @Nullable [] cursor = row.cursor();
         long rowsDone = row.rowsDone();
@@ -205,7 +209,7 @@ public final class Backfiller {
                                 planId,
                                 stepId,
                                 Arrays.toString(cursor),
-                                options.batchLockTimeout().toMillis(),
+                                lockWait.toMillis(),
                                 lockFailures,
                                 smaller,
                                 rowLockHolders(c, sql));
@@ -361,12 +365,35 @@ public final class Backfiller {
         }
     }
 
+    /**
+     * How long a batch waits for a row an application transaction holds: the batch lock timeout, but at most a quarter
+     * of the server's {@code deadlock_timeout}. A batch holds the rows it has already updated while it waits; if the
+     * application then waits for one of those, the two deadlock, and PostgreSQL aborts whichever session's deadlock
+     * check runs first, which may be the application's. Giving up well before {@code deadlock_timeout} makes the batch
+     * the one that yields (it is retried), unless the application had already waited most of {@code deadlock_timeout}
+     * for a batch that runs that long.
+     */
+    private Duration rowLockWait(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT setting::bigint FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'")) {
+            Duration wait = options.batchLockTimeout();
+            if (rs.next()) {
+                Duration quarter = Duration.ofMillis(Math.max(1, rs.getLong(1) / 4));
+                if (quarter.compareTo(wait) < 0) {
+                    wait = quarter;
+                }
+            }
+            return wait;
+        }
+    }
+
     /** The batch transaction's settings, in one round trip. */
     private void settings(Connection c, boolean replica) throws SQLException {
         try (Statement s = c.createStatement()) {
             // one round trip for the transaction-local settings
             s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
-                    + options.batchLockTimeout().toMillis() + "ms', true),"
+                    + lockWait.toMillis() + "ms', true),"
                     + " pg_catalog.set_config('statement_timeout', '"
                     + options.batchStatementTimeout().toMillis() + "ms', true),"
                     + " pg_catalog.set_config('" + Names.SYNC_SETTING + "', 'off', true)"
@@ -648,8 +675,10 @@ public final class Backfiller {
                                 + " rows in another order."
                         : "")
                 + (SqlStates.LOCK_NOT_AVAILABLE.equals(SqlStates.of(e))
-                        ? " Application transactions kept the rows locked longer than the batch lock timeout (now "
-                                + options.batchLockTimeout() + "). Sessions writing the table: "
+                        ? " Application transactions kept the rows locked longer than the batch's lock wait ("
+                                + lockWait.toMillis() + " ms: the batch lock timeout, now "
+                                + options.batchLockTimeout() + ", at most a quarter of the server's deadlock_timeout)"
+                                + " in 10 attempts in a row. Sessions writing the table: "
                                 + rowLockHolders(c, sql)
                                 + "."
                         : "");
