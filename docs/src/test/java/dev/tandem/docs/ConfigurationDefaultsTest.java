@@ -39,6 +39,7 @@ class ConfigurationDefaultsTest {
                     "1,000, 100, 100,000",
                     o -> List.of(o.initialBatchSize(), o.minBatchSize(), o.maxBatchSize()),
                     List.of(1_000, 100, 100_000)),
+            new Row("withMaxLockHold", "50 ms", PostgresOptions::maxLockHold, Duration.ofMillis(50)),
             new Row("withTargetBatchDuration", "200 ms", PostgresOptions::targetBatchDuration, Duration.ofMillis(200)),
             new Row("withBatchPause", "0", PostgresOptions::batchPause, Duration.ZERO),
             new Row(

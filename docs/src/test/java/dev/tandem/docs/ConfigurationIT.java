@@ -44,7 +44,7 @@ class ConfigurationIT {
         PostgresOptions options = PostgresOptions.defaults()
                 .withLockTimeout(Duration.ofMillis(200)) // others wait at most 200 ms behind a DDL attempt
                 .withLockRetryDeadline(Duration.ofMinutes(10)) // then keep trying for up to 10 minutes
-                .withTargetBatchDuration(Duration.ofMillis(100)) // shorter row-lock holds
+                .withMaxLockHold(Duration.ofMillis(20)) // application writes wait at most ~20 ms for a batch
                 .withBatchPause(Duration.ofMillis(50)) // room for replicas and vacuum
                 .withHealthCheck(
                         SqlStatement.trusted("SELECT coalesce(max(replay_lag), interval '0') < interval '5 seconds'"

@@ -32,6 +32,7 @@ public final class PostgresOptions {
     private final int minBatchSize;
     private final int maxBatchSize;
     private final Duration targetBatchDuration;
+    private final Duration maxLockHold;
     private final Duration batchPause;
     private final Duration batchStatementTimeout;
     private final Duration batchLockTimeout;
@@ -58,6 +59,7 @@ public final class PostgresOptions {
             int minBatchSize,
             int maxBatchSize,
             Duration targetBatchDuration,
+            Duration maxLockHold,
             Duration batchPause,
             Duration batchStatementTimeout,
             Duration batchLockTimeout,
@@ -85,6 +87,7 @@ public final class PostgresOptions {
         this.minBatchSize = minBatchSize;
         this.maxBatchSize = maxBatchSize;
         this.targetBatchDuration = targetBatchDuration;
+        this.maxLockHold = maxLockHold;
         this.batchPause = batchPause;
         this.batchStatementTimeout = batchStatementTimeout;
         this.batchLockTimeout = batchLockTimeout;
@@ -109,6 +112,7 @@ public final class PostgresOptions {
             100,
             100_000,
             Duration.ofMillis(200),
+            Duration.ofMillis(50),
             Duration.ZERO,
             Duration.ofSeconds(60),
             Duration.ofSeconds(2),
@@ -124,7 +128,7 @@ public final class PostgresOptions {
 
     /**
      * {@return the defaults: schema {@code public}, state schema {@code tandem}, {@code lock_timeout} 500 ms per attempt
-     * retried up to 2 minutes, backfill batches starting at 1,000 rows and sized toward 200 ms each}
+     * retried up to 2 minutes, backfill batches starting at 1,000 rows and sized so that none keeps its rows locked longer than 50 ms}
      */
     public static PostgresOptions defaults() {
         return DEFAULTS;
@@ -155,6 +159,7 @@ public final class PostgresOptions {
         int minBatchSize;
         int maxBatchSize;
         Duration targetBatchDuration;
+        Duration maxLockHold;
         Duration batchPause;
         Duration batchStatementTimeout;
         Duration batchLockTimeout;
@@ -187,6 +192,7 @@ public final class PostgresOptions {
             minBatchSize = o.minBatchSize;
             maxBatchSize = o.maxBatchSize;
             targetBatchDuration = o.targetBatchDuration;
+            maxLockHold = o.maxLockHold;
             batchPause = o.batchPause;
             batchStatementTimeout = o.batchStatementTimeout;
             batchLockTimeout = o.batchLockTimeout;
@@ -218,6 +224,7 @@ public final class PostgresOptions {
                     minBatchSize,
                     maxBatchSize,
                     targetBatchDuration,
+                    maxLockHold,
                     batchPause,
                     batchStatementTimeout,
                     batchLockTimeout,
@@ -355,14 +362,32 @@ public final class PostgresOptions {
      * {@return a copy that sizes backfill batches toward {@code target} each (default 200 ms); the receiver is
      * unchanged}
      *
-     * <p>Each batch holds its rows' locks for about this long: shorter targets mean less waiting for application writes
-     * to the same rows, longer ones a faster backfill.
+     * <p>Batches are sized toward the shorter of this and 70% of {@linkplain #withMaxLockHold(Duration) the lock-hold
+     * bound}; at the defaults the bound decides. A longer target helps only together with a longer bound.
      *
      * @param target the duration to aim for, at least 1 ms
      */
     public PostgresOptions withTargetBatchDuration(Duration target) {
         Duration d = positive(target, "targetBatchDuration", Duration.ofMillis(1));
         return copy(b -> b.targetBatchDuration = d);
+    }
+
+    /**
+     * {@return a copy that bounds how long a backfill batch keeps the rows it updated locked (default 50 ms); the
+     * receiver is unchanged}
+     *
+     * <p>Every row a batch updates stays locked until the batch commits, so an application write to one of them waits
+     * up to that long. Batches are sized so that their transaction takes about 70% of the bound, growing at most 1.5&times;
+     * per batch and cutting at once when one took longer. Lower: application writes to rows being backfilled wait less,
+     * and the backfill commits more often (more, smaller transactions, a little slower). Higher: fewer, larger batches, a
+     * faster backfill on a quiet table, and longer waits for the application. The bound holds as long as a batch of
+     * {@code minBatchSize} rows fits in it; when it does not, the backfill logs a warning.
+     *
+     * @param bound the longest a batch should hold its row locks, at least 1 ms
+     */
+    public PostgresOptions withMaxLockHold(Duration bound) {
+        Duration d = positive(bound, "maxLockHold", Duration.ofMillis(1));
+        return copy(b -> b.maxLockHold = d);
     }
 
     /**
@@ -582,6 +607,11 @@ public final class PostgresOptions {
         return targetBatchDuration;
     }
 
+    /** {@return the longest a backfill batch should keep its updated rows locked} */
+    public Duration maxLockHold() {
+        return maxLockHold;
+    }
+
     /** {@return the pause between backfill batches} */
     public Duration batchPause() {
         return batchPause;
@@ -628,7 +658,8 @@ public final class PostgresOptions {
                 + lockTimeout + ", statementTimeout=" + statementTimeout + ", lockRetryDeadline=" + lockRetryDeadline
                 + ", retryDelays=" + retryInitialDelay + ".." + retryMaxDelay + ", runnerLockWait=" + runnerLockWait
                 + ", batchSizes=" + initialBatchSize + "/" + minBatchSize + ".." + maxBatchSize
-                + ", targetBatchDuration=" + targetBatchDuration + ", batchPause=" + batchPause
+                + ", targetBatchDuration=" + targetBatchDuration + ", maxLockHold=" + maxLockHold
+                + ", batchPause=" + batchPause
                 + ", batchTimeouts=" + batchStatementTimeout + "/" + batchLockTimeout + ", healthCheck="
                 + (healthCheck == null ? "none" : healthCheck.sql()) + ", verifyBatchSize=" + verifyBatchSize
                 + ", applicationName=" + applicationName + ", backfillFiresTriggers=" + backfillFiresTriggers

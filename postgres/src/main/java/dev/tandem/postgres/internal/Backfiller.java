@@ -132,9 +132,9 @@ public final class Backfiller {
         String @Nullable [] cursor = row.cursor();
         long rowsDone = row.rowsDone();
         long estimate = estimate(c, sql.estimate());
-        int batchSize = row.batchSize() > 0
-                ? Math.max(options.minBatchSize(), Math.min(options.maxBatchSize(), row.batchSize()))
-                : options.initialBatchSize();
+        BatchSizer sizer = new BatchSizer(
+                options.minBatchSize(), options.maxBatchSize(), options.targetBatchDuration(), options.maxLockHold());
+        int batchSize = sizer.start(row.batchSize(), options.initialBatchSize());
         if (cursor != null) {
             log.info(
                     "{} - {}: resuming after key {} ({} rows already done)",
@@ -149,7 +149,9 @@ public final class Backfiller {
         long batches = 0;
         long split = 0;
         int lockFailures = 0;
-        long target = Math.max(1, options.targetBatchDuration().toNanos());
+        // smallest batches in a row that still held their rows longer than maxLockHold; warned about once per run
+        int overBoundAtMin = 0;
+        boolean warnedBound = false;
         while (true) {
             waitUntilHealthy(c);
             long t0 = System.nanoTime();
@@ -168,8 +170,11 @@ public final class Backfiller {
                 end = hi == null ? upper : hi;
             }
             long filled;
+            long held;
             try {
+                long b0 = System.nanoTime();
                 filled = batch(c, step, sql, cursor, end, batchSize, last, replica);
+                held = System.nanoTime() - b0;
                 lockFailures = 0;
             } catch (SQLException e) {
                 if (SqlStates.connectionLost(e)) {
@@ -191,8 +196,10 @@ public final class Backfiller {
                         throw failure(c, step, sql, cursor, batchSize, e2);
                     }
                     split++;
+                    // rows found one by one say nothing about how long a regular batch holds its locks
+                    held = 0;
                 } else if (SqlStates.lockFailure(e) && ++lockFailures <= 10) {
-                    int smaller = Math.max(options.minBatchSize(), batchSize / 2);
+                    int smaller = sizer.afterLockFailure(batchSize);
                     if (SqlStates.DEADLOCK.equals(SqlStates.of(e))) {
                         log.warn(
                                 "{} - {}: batch after {} was chosen as the victim of a deadlock with another"
@@ -219,8 +226,8 @@ public final class Backfiller {
                             options.retryMaxDelay().toMillis(),
                             options.retryInitialDelay().toMillis() << Math.min(lockFailures, 10)));
                     continue;
-                } else if (SqlStates.statementTimeout(e) && batchSize > options.minBatchSize()) {
-                    int smaller = Math.max(options.minBatchSize(), batchSize / 2);
+                } else if (SqlStates.statementTimeout(e) && sizer.afterStatementTimeout(batchSize) < batchSize) {
+                    int smaller = sizer.afterStatementTimeout(batchSize);
                     log.warn(
                             "{} - {}: batch of {} rows after {} hit statement_timeout {}; retrying with {} rows",
                             planId,
@@ -243,10 +250,22 @@ public final class Backfiller {
             if (filled == 0 && !last && sql.nextKey() != null) {
                 cursor = skipGap(c, sql, cursor, upper);
             }
-            // Size toward the target duration: grow at most 1.5x per batch, shrink in proportion.
-            double factor = Math.min(1.5, Math.max(0.1, (double) target / Math.max(1, elapsed)));
-            batchSize = (int)
-                    Math.max(options.minBatchSize(), Math.min(options.maxBatchSize(), Math.round(batchSize * factor)));
+            if (held > 0) {
+                overBoundAtMin = sizer.boundUnreachable(batchSize, held) ? overBoundAtMin + 1 : 0;
+                if (overBoundAtMin >= 3 && !warnedBound) {
+                    warnedBound = true;
+                    log.warn(
+                            "{} - {}: batches of the smallest size ({} rows) keep their rows locked for {} ms, longer"
+                                    + " than maxLockHold {} ms; application writes to these rows wait that long. Lower"
+                                    + " PostgresOptions.withBatchSizes' min, or raise withMaxLockHold",
+                            planId,
+                            stepId,
+                            batchSize,
+                            held / 1_000_000,
+                            options.maxLockHold().toMillis());
+                }
+                batchSize = sizer.next(batchSize, held);
+            }
             double seconds = (System.nanoTime() - runStart) / 1e9;
             double rate = seconds > 0 ? rows / seconds : 0;
             Duration eta = estimate > 0 && rate > 0
