@@ -11,8 +11,8 @@
  *   <li>{@link dev.tandem.examples.customers.AddressSplitPlan}: the migration plan that connects them;
  *   <li>{@link dev.tandem.examples.customers.Demo}: the whole story on embedded PostgreSQL with both versions
  *       writing;
- *   <li>{@link dev.tandem.examples.customers.BackfillBenchmark}: one big {@code UPDATE} against Tandem's batched
- *       backfill.
+ *   <li>{@link dev.tandem.examples.customers.BackfillBenchmark}: Tandem's backfill side by side with one big {@code
+ *       UPDATE}, a key-range loop and pgroll's template, alone and under an application load.
  * </ul>
  */
 @NullMarked
