@@ -25,7 +25,9 @@ UNION ALL SELECT 1 FROM (SELECT (CASE WHEN num_nonnulls(street_address, city, st
 -- customers.address/sync: no table lock
 GRANT USAGE ON SCHEMA "tandem" TO PUBLIC;
 -- customers.address/sync: no table lock
-CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_record"(p_k1 integer, p_direction text, p_sqlstate text, p_reason text) RETURNS void
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record"(integer, text, text, text);
+-- customers.address/sync: no table lock
+CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_record"(p_k1 integer, p_direction text, p_sqlstate text, p_reason text, p_value text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'
@@ -47,6 +49,8 @@ BEGIN
          t."address" IS NULL AND (t."street_address" IS NOT NULL OR t."city" IS NOT NULL OR t."state" IS NOT NULL OR t."zip_code" IS NOT NULL) AS backward_empty,
          pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200) AS old_value,
          pg_catalog.left(pg_catalog.concat_ws(', ', t."street_address"::text, t."city"::text, t."state"::text, t."zip_code"::text), 200) AS new_value,
+         pg_catalog.md5(pg_catalog.json_build_array(t."address")::text) AS old_print,
+         pg_catalog.md5(pg_catalog.json_build_array(t."street_address", t."city", t."state", t."zip_code")::text) AS new_print,
          ARRAY[t."id"::text] AS row_key
     INTO _r FROM "public"."customers" AS t WHERE t."id" = p_k1;
   IF NOT FOUND THEN
@@ -62,7 +66,7 @@ BEGIN
   IF pg_catalog.pg_xact_status((_current + _distance)::text::xid8) IS DISTINCT FROM 'in progress' THEN
     RETURN;
   END IF;
-  IF (p_direction = 'forward' AND _r.forward_empty) OR (p_direction = 'backward' AND _r.backward_empty) THEN
+  IF (p_direction = 'forward' AND _r.forward_empty AND _r.old_print = p_value) OR (p_direction = 'backward' AND _r.backward_empty AND _r.new_print = p_value) THEN
     INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
     VALUES ('customers-address-split', 'customers.address/sync', '"public"."customers"', _r.row_key, p_direction, pg_catalog.left(p_sqlstate, 5), pg_catalog.left(p_reason, 1000),
             CASE p_direction WHEN 'forward' THEN _r.old_value ELSE _r.new_value END, pg_catalog.now())
@@ -71,82 +75,37 @@ BEGIN
 END
 $tandem$;
 -- customers.address/sync: no table lock
+CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_pending"(p_depth integer) RETURNS void
+LANGUAGE plpgsql SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+AS $tandem$
+DECLARE
+  _p text[];
+  _keep text[] := '{}';
+BEGIN
+  _p := NULLIF(pg_catalog.current_setting('tandem.pending_525aaa166d', true), '')::text[];
+  IF _p IS NULL THEN
+    RETURN;
+  END IF;
+  FOR _i IN 1 .. COALESCE(pg_catalog.array_length(_p, 1), 0) LOOP
+    IF _p[_i][1]::integer < p_depth THEN
+      _keep := _keep || _p[_i:_i][:];
+    ELSE
+      PERFORM "tandem"."sync_525aaa166d_record"(_p[_i][2]::integer, _p[_i][3], _p[_i][4], _p[_i][5], _p[_i][6]);
+    END IF;
+  END LOOP;
+  PERFORM pg_catalog.set_config('tandem.pending_525aaa166d', CASE WHEN pg_catalog.cardinality(_keep) = 0 THEN '' ELSE _keep::text END, true);
+END
+$tandem$;
+-- customers.address/sync: no table lock
 CREATE OR REPLACE FUNCTION "tandem"."sync_525aaa166d_note"() RETURNS trigger
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 SET TimeZone = 'UTC'
 AS $tandem$
-#variable_conflict use_variable
-DECLARE
-  _tandem_ok boolean;
-  _tandem_row record;
-  _tandem_col text;
-  _tandem_state text;
-  _tandem_reason text;
-  _tandem_n1 "public"."customers"."street_address"%TYPE;
-  _tandem_n2 "public"."customers"."city"%TYPE;
-  _tandem_n3 "public"."customers"."state"%TYPE;
-  _tandem_n4 "public"."customers"."zip_code"%TYPE;
-  _tandem_o1 "public"."customers"."address"%TYPE;
 BEGIN
-  IF NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL) THEN
-    _tandem_row := NEW;
-    _tandem_ok := true;
-    _tandem_col := NULL;
-    _tandem_state := NULL;
-    _tandem_reason := NULL;
-    BEGIN
-      DECLARE
-        "address" "public"."customers"."address"%TYPE := _tandem_row."address";
-      BEGIN
-        _tandem_ok := COALESCE((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true);
-        IF NOT _tandem_ok THEN
-          _tandem_reason := 'the plan''s mappableWhen condition is false';
-        END IF;
-        IF _tandem_ok THEN
-          _tandem_col := 'street_address';
-          _tandem_n1 := (trim(split_part(address, ',', 1)));
-          _tandem_col := 'city';
-          _tandem_n2 := (trim(split_part(address, ',', 2)));
-          _tandem_col := 'state';
-          _tandem_n3 := (trim(split_part(address, ',', 3)));
-          _tandem_col := 'zip_code';
-          _tandem_n4 := (trim(split_part(address, ',', 4)));
-          _tandem_col := NULL;
-        END IF;
-      END;
-    EXCEPTION WHEN data_exception THEN
-      _tandem_ok := false;
-      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
-    END;
-    IF NOT _tandem_ok THEN
-      PERFORM "tandem"."sync_525aaa166d_record"(NEW."id", 'forward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'));
-    END IF;
-  ELSIF NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL) THEN
-    _tandem_row := NEW;
-    _tandem_ok := true;
-    _tandem_col := NULL;
-    _tandem_state := NULL;
-    _tandem_reason := NULL;
-    BEGIN
-      DECLARE
-        "street_address" "public"."customers"."street_address"%TYPE := _tandem_row."street_address";
-        "city" "public"."customers"."city"%TYPE := _tandem_row."city";
-        "state" "public"."customers"."state"%TYPE := _tandem_row."state";
-        "zip_code" "public"."customers"."zip_code"%TYPE := _tandem_row."zip_code";
-      BEGIN
-        _tandem_col := 'address';
-        _tandem_o1 := (CASE WHEN num_nonnulls(street_address, city, state, zip_code) = 0 THEN NULL ELSE concat_ws(', ', street_address, city, state, zip_code) END);
-        _tandem_col := NULL;
-      END;
-    EXCEPTION WHEN data_exception THEN
-      _tandem_ok := false;
-      GET STACKED DIAGNOSTICS _tandem_state = RETURNED_SQLSTATE, _tandem_reason = MESSAGE_TEXT;
-    END;
-    IF NOT _tandem_ok THEN
-      PERFORM "tandem"."sync_525aaa166d_record"(NEW."id", 'backward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'));
-    END IF;
-  END IF;
+  PERFORM "tandem"."sync_525aaa166d_pending"(pg_catalog.pg_trigger_depth());
   RETURN NULL;
 END
 $tandem$;
@@ -173,11 +132,17 @@ DECLARE
   _tandem_writer record;
 BEGIN
   IF TG_OP = 'INSERT' THEN
+    IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER') THEN
+      RETURN NEW;
+    END IF;
     _tandem_old_side := NEW."address" IS NOT NULL;
     _tandem_new_side := NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL;
   ELSE
     _tandem_old_side := ROW(NEW."address") IS DISTINCT FROM ROW(OLD."address");
     _tandem_new_side := ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code") IS DISTINCT FROM ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code");
+    IF NOT _tandem_old_side AND NOT _tandem_new_side AND NOT (ROW(NEW."id") IS DISTINCT FROM ROW(OLD."id") AND NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL) THEN
+      RETURN NEW; -- neither side changed, and no unfilled row's key moved
+    END IF;
   END IF;
   IF (_tandem_old_side AND NOT _tandem_new_side)
      OR (NOT _tandem_old_side AND NOT _tandem_new_side AND (TG_OP = 'INSERT' OR NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL)) THEN
@@ -220,6 +185,10 @@ BEGIN
       NEW."city" := NULL;
       NEW."state" := NULL;
       NEW."zip_code" := NULL;
+      IF pg_catalog.octet_length(pg_catalog.current_setting('tandem.pending_525aaa166d', true)) > 65536 THEN
+        PERFORM "tandem"."sync_525aaa166d_pending"(pg_catalog.pg_trigger_depth());
+      END IF;
+      PERFORM pg_catalog.set_config('tandem.pending_525aaa166d', (COALESCE(NULLIF(pg_catalog.current_setting('tandem.pending_525aaa166d', true), ''), '{}')::text[] || ARRAY[ARRAY[pg_catalog.pg_trigger_depth()::text, NEW."id"::text, 'forward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'), pg_catalog.md5(pg_catalog.json_build_array(NEW."address")::text)]])::text, true);
     END IF;
   ELSIF _tandem_new_side AND NOT _tandem_old_side THEN
     IF TG_OP = 'UPDATE' AND OLD."street_address" IS NULL AND OLD."city" IS NULL AND OLD."state" IS NULL AND OLD."zip_code" IS NULL AND (OLD."address" IS NOT NULL) THEN
@@ -292,6 +261,10 @@ BEGIN
       NEW."address" := _tandem_o1;
     ELSE
       NEW."address" := NULL;
+      IF pg_catalog.octet_length(pg_catalog.current_setting('tandem.pending_525aaa166d', true)) > 65536 THEN
+        PERFORM "tandem"."sync_525aaa166d_pending"(pg_catalog.pg_trigger_depth());
+      END IF;
+      PERFORM pg_catalog.set_config('tandem.pending_525aaa166d', (COALESCE(NULLIF(pg_catalog.current_setting('tandem.pending_525aaa166d', true), ''), '{}')::text[] || ARRAY[ARRAY[pg_catalog.pg_trigger_depth()::text, NEW."id"::text, 'backward', _tandem_state, CASE WHEN _tandem_col IS NULL THEN '' ELSE 'column ' || pg_catalog.quote_ident(_tandem_col) || COALESCE(' (' || (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = TG_RELID AND a.attname = _tandem_col) || ')', '') || ': ' END || COALESCE(_tandem_reason, 'the mapping failed'), pg_catalog.md5(pg_catalog.json_build_array(NEW."street_address", NEW."city", NEW."state", NEW."zip_code")::text)]])::text, true);
     END IF;
   END IF;
   RETURN NEW;
@@ -303,28 +276,18 @@ REVOKE ALL ON FUNCTION "tandem"."sync_525aaa166d"() FROM PUBLIC;
 REVOKE ALL ON FUNCTION "tandem"."sync_525aaa166d_note"() FROM PUBLIC;
 -- customers.address/sync: no table lock
 GRANT EXECUTE ON FUNCTION "tandem"."sync_525aaa166d_record" TO PUBLIC;
+-- customers.address/sync: no table lock
+GRANT EXECUTE ON FUNCTION "tandem"."sync_525aaa166d_pending" TO PUBLIC;
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
 CREATE TRIGGER "tandem_sync_525aaa166d_ins" BEFORE INSERT ON "public"."customers" FOR EACH ROW
-  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER')))
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
 CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "street_address", "city", "state", "zip_code", "id" ON "public"."customers" FOR EACH ROW
-  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
-    AND (ROW(NEW."address") IS DISTINCT FROM ROW(OLD."address")
-    OR ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code") IS DISTINCT FROM ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code")
-    OR (ROW(NEW."id") IS DISTINCT FROM ROW(OLD."id") AND NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL)))
+  WHEN (pg_catalog.current_setting('tandem.sync', true) IS DISTINCT FROM 'off' OR NOT pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
-CREATE TRIGGER "tandem_sync_525aaa166d_nti" AFTER INSERT ON "public"."customers" FOR EACH ROW
-  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
-    AND ((NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL))
-    OR (NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL))))
-  EXECUTE FUNCTION "tandem"."sync_525aaa166d_note"();
--- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
-CREATE TRIGGER "tandem_sync_525aaa166d_ntu" AFTER UPDATE OF "address", "street_address", "city", "state", "zip_code" ON "public"."customers" FOR EACH ROW
-  WHEN (NOT (COALESCE(pg_catalog.current_setting('tandem.sync', true), '') = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
-    AND ((NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL AND (NEW."address" IS NOT NULL))
-    OR (NEW."address" IS NULL AND (NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL))))
+CREATE TRIGGER "tandem_sync_525aaa166d_nts" AFTER INSERT OR UPDATE OF "address", "street_address", "city", "state", "zip_code", "id" ON "public"."customers" FOR EACH STATEMENT
+  WHEN (pg_catalog.current_setting('tandem.pending_525aaa166d', true) <> '')
   EXECUTE FUNCTION "tandem"."sync_525aaa166d_note"();
 
 == BACKFILL ==
@@ -385,6 +348,8 @@ DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nts" ON "public"."customers";
+-- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nti" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ntu" ON "public"."customers";
@@ -395,6 +360,8 @@ DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d"();
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_note"();
 -- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_pending"(integer);
+-- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record";
 
 == ROLLBACK ==
@@ -404,6 +371,8 @@ LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
+-- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nts" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nti" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
@@ -420,5 +389,7 @@ ALTER TABLE "public"."customers" DROP COLUMN IF EXISTS "street_address";
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d"();
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_note"();
+-- (plan): no table lock
+DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_pending"(integer);
 -- (plan): no table lock
 DROP FUNCTION IF EXISTS "tandem"."sync_525aaa166d_record";

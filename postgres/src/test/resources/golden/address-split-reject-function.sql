@@ -20,11 +20,17 @@ DECLARE
   _tandem_writer record;
 BEGIN
   IF TG_OP = 'INSERT' THEN
+    IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER') THEN
+      RETURN NEW;
+    END IF;
     _tandem_old_side := NEW."address" IS NOT NULL;
     _tandem_new_side := NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL;
   ELSE
     _tandem_old_side := ROW(NEW."address") IS DISTINCT FROM ROW(OLD."address");
     _tandem_new_side := ROW(NEW."street_address", NEW."city", NEW."state", NEW."zip_code") IS DISTINCT FROM ROW(OLD."street_address", OLD."city", OLD."state", OLD."zip_code");
+    IF NOT _tandem_old_side AND NOT _tandem_new_side AND NOT (ROW(NEW."id") IS DISTINCT FROM ROW(OLD."id") AND NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL) THEN
+      RETURN NEW; -- neither side changed, and no unfilled row's key moved
+    END IF;
   END IF;
   IF (_tandem_old_side AND NOT _tandem_new_side)
      OR (NOT _tandem_old_side AND NOT _tandem_new_side AND (TG_OP = 'INSERT' OR NEW."street_address" IS NULL AND NEW."city" IS NULL AND NEW."state" IS NULL AND NEW."zip_code" IS NULL)) THEN

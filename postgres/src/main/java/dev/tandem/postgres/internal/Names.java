@@ -71,7 +71,8 @@ public final class Names {
     }
 
     /**
-     * {@return the name of the AFTER trigger function that finds unmapped writes (in the state schema)}
+     * {@return the name of the AFTER ... FOR EACH STATEMENT trigger function that records a statement's unmapped values
+     * (in the state schema)}
      *
      * @param planId plan id
      * @param rule the sync rule
@@ -81,7 +82,40 @@ public final class Names {
     }
 
     /**
-     * {@return the name of the AFTER INSERT trigger that records unmapped values}
+     * {@return the name of the invoker function that hands pending unmapped values to the recording function (in the
+     * state schema)}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier pendingFunction(String planId, DualWrite rule) {
+        return Identifier.of("sync_" + hash(planId, rule.id().value()) + "_pending");
+    }
+
+    /**
+     * {@return the transaction-local setting in which the sync trigger keeps the unmapped values it has not recorded
+     * yet}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static String pendingSetting(String planId, DualWrite rule) {
+        return "tandem.pending_" + hash(planId, rule.id().value());
+    }
+
+    /**
+     * {@return the name of the AFTER ... FOR EACH STATEMENT trigger that records the statement's unmapped values}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier noteStatementTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_nts");
+    }
+
+    /**
+     * {@return the name of the AFTER INSERT row trigger with which earlier Tandem versions recorded unmapped values;
+     * dropped with the rule's triggers, no longer created}
      *
      * @param planId plan id
      * @param rule the sync rule
@@ -91,7 +125,8 @@ public final class Names {
     }
 
     /**
-     * {@return the name of the AFTER UPDATE trigger that records unmapped values}
+     * {@return the name of the AFTER UPDATE row trigger with which earlier Tandem versions recorded unmapped values;
+     * dropped with the rule's triggers, no longer created}
      *
      * @param planId plan id
      * @param rule the sync rule

@@ -506,7 +506,7 @@ public final class PostgresRenderer {
     public List<String> syncFunctions(DualWrite rule, TableFacts facts) {
         SyncTriggers sync = new SyncTriggers(planId, stateSchema, rule, withTable(facts, qualify(rule.table())));
         return sync.records()
-                ? List.of(sync.syncFunction(), sync.noteFunction(), sync.recordFunction())
+                ? List.of(sync.syncFunction(), sync.pendingFunction(), sync.noteFunction(), sync.recordFunction())
                 : List.of(sync.syncFunction());
     }
 

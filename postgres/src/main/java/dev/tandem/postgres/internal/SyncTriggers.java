@@ -76,6 +76,10 @@ final class SyncTriggers {
         return fn(Names.recordFunction(planId, rule));
     }
 
+    String pendingFunctionName() {
+        return fn(Names.pendingFunction(planId, rule));
+    }
+
     boolean records() {
         return rule.unmappedPolicy() == UnmappedPolicy.RECORD;
     }
@@ -87,21 +91,27 @@ final class SyncTriggers {
         List<RenderedStatement> out = new ArrayList<>();
         out.add(RenderedStatement.of(expressionCheck(), LockMode.ACCESS_SHARE, table));
         if (records()) {
+            // earlier Tandem versions created the recording function without the fingerprint argument
+            out.add(RenderedStatement.unlocked("DROP FUNCTION IF EXISTS " + recordFunctionName() + "("
+                    + facts.key().stream().map(KeyColumn::type).collect(Collectors.joining(", "))
+                    + ", text, text, text)"));
             out.add(RenderedStatement.unlocked(recordFunction()));
+            out.add(RenderedStatement.unlocked(pendingFunction()));
             out.add(RenderedStatement.unlocked(noteFunction()));
         }
         out.add(RenderedStatement.unlocked(syncFunction()));
-        // Trigger functions are never called directly; the recording function is called by every writer's trigger.
+        // Trigger functions are never called directly; the recording and pending functions are called by every
+        // writer's trigger.
         out.add(RenderedStatement.unlocked("REVOKE ALL ON FUNCTION " + syncFunctionName() + "() FROM PUBLIC"));
         if (records()) {
             out.add(RenderedStatement.unlocked("REVOKE ALL ON FUNCTION " + noteFunctionName() + "() FROM PUBLIC"));
             out.add(RenderedStatement.unlocked("GRANT EXECUTE ON FUNCTION " + recordFunctionName() + " TO PUBLIC"));
+            out.add(RenderedStatement.unlocked("GRANT EXECUTE ON FUNCTION " + pendingFunctionName() + " TO PUBLIC"));
         }
         out.add(RenderedStatement.of(insertTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
         out.add(RenderedStatement.of(updateTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
         if (records()) {
-            out.add(RenderedStatement.of(noteInsertTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
-            out.add(RenderedStatement.of(noteUpdateTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
+            out.add(RenderedStatement.of(noteTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
         }
         return out;
     }
@@ -118,6 +128,8 @@ final class SyncTriggers {
         for (Identifier trigger : List.of(
                 Names.insertTrigger(planId, rule),
                 Names.updateTrigger(planId, rule),
+                Names.noteStatementTrigger(planId, rule),
+                // the row-level triggers of earlier Tandem versions, if a rule they installed is rolled back now
                 Names.noteInsertTrigger(planId, rule),
                 Names.noteUpdateTrigger(planId, rule))) {
             out.add(RenderedStatement.of(
@@ -142,6 +154,8 @@ final class SyncTriggers {
                         "DROP FUNCTION IF EXISTS " + s + Sql.ident(Names.syncFunction(planId, rule)) + "()"),
                 RenderedStatement.unlocked(
                         "DROP FUNCTION IF EXISTS " + s + Sql.ident(Names.noteFunction(planId, rule)) + "()"),
+                RenderedStatement.unlocked(
+                        "DROP FUNCTION IF EXISTS " + s + Sql.ident(Names.pendingFunction(planId, rule)) + "(integer)"),
                 // the recording function's arguments are the key's types; its name alone is unique
                 RenderedStatement.unlocked(
                         "DROP FUNCTION IF EXISTS " + s + Sql.ident(Names.recordFunction(planId, rule))));
@@ -207,6 +221,10 @@ final class SyncTriggers {
         b.append("  ").append(p).append("_writer record;\n");
         b.append("BEGIN\n");
         b.append("  IF TG_OP = 'INSERT' THEN\n");
+        // the update trigger's WHEN clause checks this; the insert trigger has none (see insertTrigger)
+        b.append("    IF ").append(bypassed()).append(" THEN\n");
+        b.append("      RETURN NEW;\n");
+        b.append("    END IF;\n");
         b.append("    ")
                 .append(p)
                 .append("_old_side := ")
@@ -228,6 +246,17 @@ final class SyncTriggers {
                 .append("_new_side := ")
                 .append(changed(rule.newColumns()))
                 .append(";\n");
+        b.append("    IF NOT ")
+                .append(p)
+                .append("_old_side AND NOT ")
+                .append(p)
+                .append("_new_side AND NOT (")
+                .append(keyMoved())
+                .append(" AND ")
+                .append(allNull(rule.newColumns(), "NEW."))
+                .append(") THEN\n");
+        b.append("      RETURN NEW; -- neither side changed, and no unfilled row's key moved\n");
+        b.append("    END IF;\n");
         b.append("  END IF;\n");
         b.append("  IF (").append(p).append("_old_side AND NOT ").append(p).append("_new_side)\n");
         b.append("     OR (NOT ")
@@ -255,23 +284,65 @@ final class SyncTriggers {
     }
 
     /**
-     * {@return the AFTER trigger function that records unmapped values: for a row left with one side empty, it maps
-     * again to find out why, and hands the key and the reason to the recording function}
+     * {@return the AFTER ... FOR EACH STATEMENT trigger function: hands the statement's unmapped values, now that its
+     * rows are written, to the recording function}
      */
     String noteFunction() {
-        StringBuilder b = new StringBuilder();
-        b.append("#variable_conflict use_variable\n");
-        b.append("DECLARE\n");
-        declareCommon(b);
-        b.append("BEGIN\n");
-        note(b, "IF", Direction.FORWARD);
-        if (rule.twoWay()) {
-            note(b, "ELSIF", Direction.BACKWARD);
-        }
-        b.append("  END IF;\n");
-        b.append("  RETURN NULL;\n");
-        b.append("END\n");
+        String body =
+                "BEGIN\n  PERFORM " + pendingFunctionName() + "(pg_catalog.pg_trigger_depth());\n  RETURN NULL;\nEND\n";
         return "CREATE OR REPLACE FUNCTION " + noteFunctionName() + "() RETURNS trigger\n"
+                + "LANGUAGE plpgsql SECURITY INVOKER\n" + EXPRESSION_SETTINGS + "AS " + Sql.dollarQuoted(body);
+    }
+
+    /**
+     * {@return the function that records pending unmapped values: each entry the sync trigger left in
+     * {@link Names#pendingSetting} whose statement is done (entries of an enclosing statement, at a lower trigger
+     * depth, whose row may not be written yet, stay), through the recording function, which checks each row itself}
+     *
+     * <p>It runs as the writer, and takes nothing but what the writer's own session holds: a writer that puts something
+     * else in the setting can only make its own statement fail, or record rows it wrote itself, as it could by calling
+     * the recording function directly.
+     */
+    String pendingFunction() {
+        String setting = Sql.literal(Names.pendingSetting(planId, rule));
+        int n = facts.key().size();
+        StringBuilder b = new StringBuilder();
+        b.append("DECLARE\n");
+        b.append("  _p text[];\n");
+        b.append("  _keep text[] := '{}';\n");
+        b.append("BEGIN\n");
+        b.append("  _p := NULLIF(pg_catalog.current_setting(").append(setting).append(", true), '')::text[];\n");
+        b.append("  IF _p IS NULL THEN\n");
+        b.append("    RETURN;\n");
+        b.append("  END IF;\n");
+        b.append("  FOR _i IN 1 .. COALESCE(pg_catalog.array_length(_p, 1), 0) LOOP\n");
+        b.append("    IF _p[_i][1]::integer < p_depth THEN\n");
+        b.append("      _keep := _keep || _p[_i:_i][:];\n");
+        b.append("    ELSE\n");
+        b.append("      PERFORM ").append(recordFunctionName()).append("(");
+        for (int k = 0; k < n; k++) {
+            b.append("_p[_i][")
+                    .append(k + 2)
+                    .append("]::")
+                    .append(facts.key().get(k).type())
+                    .append(", ");
+        }
+        b.append("_p[_i][")
+                .append(n + 2)
+                .append("], _p[_i][")
+                .append(n + 3)
+                .append("], _p[_i][")
+                .append(n + 4)
+                .append("], _p[_i][")
+                .append(n + 5)
+                .append("]);\n");
+        b.append("    END IF;\n");
+        b.append("  END LOOP;\n");
+        b.append("  PERFORM pg_catalog.set_config(")
+                .append(setting)
+                .append(", CASE WHEN pg_catalog.cardinality(_keep) = 0 THEN '' ELSE _keep::text END, true);\n");
+        b.append("END\n");
+        return "CREATE OR REPLACE FUNCTION " + pendingFunctionName() + "(p_depth integer) RETURNS void\n"
                 + "LANGUAGE plpgsql SECURITY INVOKER\n" + EXPRESSION_SETTINGS + "AS " + Sql.dollarQuoted(b.toString());
     }
 
@@ -283,23 +354,6 @@ final class SyncTriggers {
         assign(b, "      ", d);
         b.append("    ELSE\n");
         onUnmapped(b, "      ", d);
-        b.append("    END IF;\n");
-    }
-
-    /** A branch of the note function: a row whose target side is empty is mapped again and recorded if it fails. */
-    private void note(StringBuilder b, String keyword, Direction d) {
-        List<Identifier> targets = d == Direction.FORWARD ? rule.newColumns() : rule.oldColumns();
-        b.append("  ")
-                .append(keyword)
-                .append(' ')
-                .append(allNull(targets, "NEW."))
-                .append(" AND (")
-                .append(anyNotNull(sources(d), "NEW."))
-                .append(") THEN\n");
-        b.append("    ").append(p).append("_row := NEW;\n");
-        evaluate(b, "    ", d);
-        b.append("    IF NOT ").append(p).append("_ok THEN\n");
-        callRecord(b, "      ", d);
         b.append("    END IF;\n");
     }
 
@@ -316,6 +370,7 @@ final class SyncTriggers {
         params.add("p_direction text");
         params.add("p_sqlstate text");
         params.add("p_reason text");
+        params.add("p_value text DEFAULT NULL");
         String keyMatch;
         if (facts.key().size() == 1) {
             keyMatch = "t." + Sql.ident(facts.key().get(0).name()) + " = p_k1";
@@ -348,6 +403,8 @@ final class SyncTriggers {
                 .append(") AS backward_empty,\n");
         b.append("         ").append(valueText(rule.oldColumns(), "t.")).append(" AS old_value,\n");
         b.append("         ").append(valueText(rule.newColumns(), "t.")).append(" AS new_value,\n");
+        b.append("         ").append(fingerprint(rule.oldColumns(), "t.")).append(" AS old_print,\n");
+        b.append("         ").append(fingerprint(rule.newColumns(), "t.")).append(" AS new_print,\n");
         b.append("         ").append(keyArray("t.")).append(" AS row_key\n");
         b.append("    INTO _r FROM ")
                 .append(Sql.table(table))
@@ -369,8 +426,10 @@ final class SyncTriggers {
                 + " IS DISTINCT FROM 'in progress' THEN\n");
         b.append("    RETURN;\n");
         b.append("  END IF;\n");
-        b.append("  IF (p_direction = 'forward' AND _r.forward_empty)"
-                + " OR (p_direction = 'backward' AND _r.backward_empty) THEN\n");
+        // the row must still hold the values whose mapping the writer's trigger saw fail: an unfilled row the writer
+        // left alone (an upsert whose insert failed to map but whose update changed nothing) is not unmapped
+        b.append("  IF (p_direction = 'forward' AND _r.forward_empty AND _r.old_print = p_value)"
+                + " OR (p_direction = 'backward' AND _r.backward_empty AND _r.new_print = p_value) THEN\n");
         b.append("    INSERT INTO ")
                 .append(Sql.ident(stateSchema))
                 .append(".\"unmapped\"")
@@ -404,14 +463,46 @@ final class SyncTriggers {
             SET bytea_output = 'hex'
             """;
 
+    /**
+     * A digest of one side's values, the same in the writer's trigger and in the recording function: JSON renders
+     * dates and times in ISO form whatever the session's {@code DateStyle}, and both pin the time zone.
+     */
+    private static String fingerprint(List<Identifier> columns, String rowRef) {
+        return "pg_catalog.md5(pg_catalog.json_build_array("
+                + columns.stream().map(c -> rowRef + Sql.ident(c)).collect(Collectors.joining(", ")) + ")::text)";
+    }
+
     private List<Identifier> keyNames() {
         return facts.key().stream().map(KeyColumn::name).collect(Collectors.toList());
     }
 
-    private void callRecord(StringBuilder b, String indent, Direction d) {
-        b.append(indent).append("PERFORM ").append(recordFunctionName()).append("(");
+    /**
+     * The rare path of {@code RECORD}: keeps the row's key, the direction and the reason in the transaction-local
+     * {@link Names#pendingSetting}, as one row of a two-dimensional text array led by the trigger depth. The statement
+     * trigger records it once the row is written (the recording function checks the written row); a long list is
+     * recorded early, from the rows of this statement that are written already, so it never grows past about 64 kB.
+     */
+    private void pend(StringBuilder b, String indent, Direction d) {
+        String setting = Sql.literal(Names.pendingSetting(planId, rule));
+        b.append(indent)
+                .append("IF pg_catalog.octet_length(pg_catalog.current_setting(")
+                .append(setting)
+                .append(", true)) > 65536 THEN\n");
+        b.append(indent)
+                .append("  PERFORM ")
+                .append(pendingFunctionName())
+                .append("(pg_catalog.pg_trigger_depth());\n");
+        b.append(indent).append("END IF;\n");
+        b.append(indent)
+                .append("PERFORM pg_catalog.set_config(")
+                .append(setting)
+                .append(", (COALESCE(NULLIF(")
+                .append("pg_catalog.current_setting(")
+                .append(setting)
+                .append(", true), ''), '{}')::text[] || ARRAY[ARRAY[")
+                .append("pg_catalog.pg_trigger_depth()::text, ");
         for (KeyColumn k : facts.key()) {
-            b.append("NEW.").append(Sql.ident(k.name())).append(", ");
+            b.append("NEW.").append(Sql.ident(k.name())).append("::text, ");
         }
         b.append("'")
                 .append(d.word)
@@ -419,7 +510,9 @@ final class SyncTriggers {
                 .append(p)
                 .append("_state, ")
                 .append(reason())
-                .append(");\n");
+                .append(", ")
+                .append(fingerprint(sources(d), "NEW."))
+                .append("]])::text, true);\n");
     }
 
     // ------------------------------------------------------------------------------------------------ pieces
@@ -563,10 +656,10 @@ final class SyncTriggers {
     private void onUnmapped(StringBuilder b, String in, Direction d) {
         List<ColumnMapping> ms = mappings(d);
         if (records()) {
-            // the AFTER trigger records the row once it is written
             for (ColumnMapping m : ms) {
                 b.append(in).append("NEW.").append(Sql.ident(m.column())).append(" := NULL;\n");
             }
+            pend(b, in, d);
             return;
         }
         String targets = ms.stream().map(m -> m.column().quoted()).collect(Collectors.joining(", "));
@@ -689,52 +782,66 @@ final class SyncTriggers {
      * Writes with {@code tandem.sync = 'off'} skip the sync, but only for members of the table's owner role (the
      * backfill's own batches): they could drop the trigger anyway. Any other writer's setting is ignored.
      */
-    private String notBypassed() {
-        return "NOT (COALESCE(pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true), '') = 'off'"
-                + " AND pg_catalog.pg_has_role(CURRENT_USER, " + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER'))";
+    private String bypassed() {
+        return "pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true) = 'off'"
+                + " AND pg_catalog.pg_has_role(CURRENT_USER, " + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
     }
 
+    /** {@link #bypassed()} negated, in as few nodes as PostgreSQL must prepare for each statement (see below). */
+    private String notBypassed() {
+        return "pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true) IS DISTINCT FROM 'off'"
+                + " OR NOT pg_catalog.pg_has_role(CURRENT_USER, " + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
+    }
+
+    private String keyMoved() {
+        List<Identifier> keys = keyNames();
+        return "ROW(" + columnsOf(keys, "NEW.") + ") IS DISTINCT FROM ROW(" + columnsOf(keys, "OLD.") + ")";
+    }
+
+    /*
+     * Why the WHEN clauses are short. PostgreSQL prepares a trigger's WHEN expression again for every statement (it
+     * deparses and plans it for each statement's executor state), so for an application's single-row writes a long
+     * WHEN clause costs more than the PL/pgSQL call it saves. The sync function makes the same decisions itself;
+     * measured with the benchmark's trigger overhead (docs/performance.md), the short clauses took old-version address
+     * updates from 0.6x to about 0.75x of their rate without the trigger.
+     */
+
+    /**
+     * The insert trigger has no WHEN clause: every insert is mapped, so the clause would filter nothing out for the
+     * application, and the function checks the {@code tandem.sync} switch itself (the backfill never inserts).
+     */
     String insertTrigger() {
         return "CREATE TRIGGER " + Sql.ident(Names.insertTrigger(planId, rule)) + " BEFORE INSERT ON "
-                + Sql.table(table) + " FOR EACH ROW\n  WHEN (" + notBypassed() + ")\n  EXECUTE FUNCTION "
-                + syncFunctionName() + "()";
+                + Sql.table(table) + " FOR EACH ROW\n  EXECUTE FUNCTION " + syncFunctionName() + "()";
     }
 
+    /**
+     * The update trigger: {@code UPDATE OF} keeps writes that name no synced or key column out of PL/pgSQL (checked
+     * from the statement's target list, for free); its WHEN clause only lets the backfill's own batches skip it, so a
+     * batch of thousands of rows never enters PL/pgSQL.
+     */
     String updateTrigger() {
         Set<Identifier> of = new LinkedHashSet<>(rule.oldColumns());
         of.addAll(rule.newColumns());
         of.addAll(keyNames());
-        List<Identifier> keys = keyNames();
-        String keyMoved = "ROW(" + columnsOf(keys, "NEW.") + ") IS DISTINCT FROM ROW(" + columnsOf(keys, "OLD.") + ")";
-        // UPDATE OF + WHEN: writes that touch neither side (nor move an unfilled row's key) never enter PL/pgSQL.
         return "CREATE TRIGGER " + Sql.ident(Names.updateTrigger(planId, rule)) + " BEFORE UPDATE OF "
                 + Sql.idents(new ArrayList<>(of)) + " ON " + Sql.table(table) + " FOR EACH ROW\n  WHEN ("
-                + notBypassed() + "\n    AND (" + changed(rule.oldColumns()) + "\n    OR "
-                + changed(rule.newColumns()) + "\n    OR (" + keyMoved + " AND "
-                + allNull(rule.newColumns(), "NEW.") + ")))\n  EXECUTE FUNCTION " + syncFunctionName() + "()";
+                + notBypassed() + ")\n  EXECUTE FUNCTION " + syncFunctionName() + "()";
     }
 
-    private String emptySide() {
-        String forward = allNull(rule.newColumns(), "NEW.") + " AND (" + anyNotNull(rule.oldColumns(), "NEW.") + ")";
-        if (!rule.twoWay()) {
-            return "(" + forward + ")";
-        }
-        return "((" + forward + ")\n    OR (" + allNull(rule.oldColumns(), "NEW.") + " AND ("
-                + anyNotNull(rule.newColumns(), "NEW.") + ")))";
-    }
-
-    String noteInsertTrigger() {
-        return "CREATE TRIGGER " + Sql.ident(Names.noteInsertTrigger(planId, rule)) + " AFTER INSERT ON "
-                + Sql.table(table) + " FOR EACH ROW\n  WHEN (" + notBypassed() + "\n    AND " + emptySide()
-                + ")\n  EXECUTE FUNCTION " + noteFunctionName() + "()";
-    }
-
-    String noteUpdateTrigger() {
-        List<Identifier> of = new ArrayList<>(rule.oldColumns());
+    /**
+     * The statement trigger of {@code RECORD}: after each statement that may have left pending unmapped values, for the
+     * same columns as the update trigger. Its WHEN clause reads one setting, so statements that left nothing pending
+     * (nearly all) never enter PL/pgSQL.
+     */
+    String noteTrigger() {
+        Set<Identifier> of = new LinkedHashSet<>(rule.oldColumns());
         of.addAll(rule.newColumns());
-        return "CREATE TRIGGER " + Sql.ident(Names.noteUpdateTrigger(planId, rule)) + " AFTER UPDATE OF "
-                + Sql.idents(of) + " ON " + Sql.table(table) + " FOR EACH ROW\n  WHEN (" + notBypassed()
-                + "\n    AND " + emptySide() + ")\n  EXECUTE FUNCTION " + noteFunctionName() + "()";
+        of.addAll(keyNames());
+        return "CREATE TRIGGER " + Sql.ident(Names.noteStatementTrigger(planId, rule)) + " AFTER INSERT OR UPDATE OF "
+                + Sql.idents(new ArrayList<>(of)) + " ON " + Sql.table(table) + " FOR EACH STATEMENT\n  WHEN ("
+                + "pg_catalog.current_setting(" + Sql.literal(Names.pendingSetting(planId, rule)) + ", true) <> '')\n"
+                + "  EXECUTE FUNCTION " + noteFunctionName() + "()";
     }
 
     /** {@return the qualified table} */
