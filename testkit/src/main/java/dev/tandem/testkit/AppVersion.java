@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One version of the application under test, as the {@linkplain CompatibilityHarness compatibility harness} sees it:
@@ -24,6 +26,9 @@ import java.util.Map;
  * operations, writers and readers it holds must be thread-safe too.
  */
 public final class AppVersion {
+    /** A configuration parameter's name, such as {@code TimeZone} or {@code myapp.tenant}. */
+    private static final Pattern SETTING = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
     /**
      * A named operation.
      *
@@ -51,14 +56,32 @@ public final class AppVersion {
     private final List<Operation> operations;
     private final Map<String, RowWriter> writers;
     private final Map<String, RowReader> readers;
+    private final @Nullable AppRole role;
+    private final Map<String, String> sessionSettings;
+    private final Map<String, String> connectionProperties;
+    private final Map<String, String> queries;
+    private final List<Change> changes;
 
     private AppVersion(
-            String name, List<Operation> operations, Map<String, RowWriter> writers, Map<String, RowReader> readers) {
+            String name,
+            List<Operation> operations,
+            Map<String, RowWriter> writers,
+            Map<String, RowReader> readers,
+            @Nullable AppRole role,
+            Map<String, String> sessionSettings,
+            Map<String, String> connectionProperties,
+            Map<String, String> queries,
+            List<Change> changes) {
         this.name = name;
         this.operations = List.copyOf(operations);
         // LinkedHashMap copies keep declaration order for the matrix; the fields are never handed out mutable.
         this.writers = Collections.unmodifiableMap(new LinkedHashMap<>(writers));
         this.readers = Collections.unmodifiableMap(new LinkedHashMap<>(readers));
+        this.role = role;
+        this.sessionSettings = Collections.unmodifiableMap(new LinkedHashMap<>(sessionSettings));
+        this.connectionProperties = Collections.unmodifiableMap(new LinkedHashMap<>(connectionProperties));
+        this.queries = Collections.unmodifiableMap(new LinkedHashMap<>(queries));
+        this.changes = List.copyOf(changes);
     }
 
     /**
@@ -73,7 +96,7 @@ public final class AppVersion {
             throw new IllegalArgumentException(
                     "a version name must be 1 to 20 characters, such as v1 or blue, but was '" + name + "'");
         }
-        return new AppVersion(name, List.of(), Map.of(), Map.of());
+        return new AppVersion(name, List.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), Map.of(), List.of());
     }
 
     /**
@@ -97,7 +120,8 @@ public final class AppVersion {
         }
         List<Operation> next = new ArrayList<>(operations);
         next.add(operation);
-        return new AppVersion(this.name, next, writers, readers);
+        return new AppVersion(
+                this.name, next, writers, readers, role, sessionSettings, connectionProperties, queries, changes);
     }
 
     /**
@@ -120,7 +144,8 @@ public final class AppVersion {
         }
         Map<String, RowWriter> next = new LinkedHashMap<>(writers);
         next.put(record, writer);
-        return new AppVersion(name, operations, next, readers);
+        return new AppVersion(
+                name, operations, next, readers, role, sessionSettings, connectionProperties, queries, changes);
     }
 
     /**
@@ -139,7 +164,121 @@ public final class AppVersion {
         }
         Map<String, RowReader> next = new LinkedHashMap<>(readers);
         next.put(record, reader);
-        return new AppVersion(name, operations, writers, next);
+        return new AppVersion(
+                name, operations, writers, next, role, sessionSettings, connectionProperties, queries, changes);
+    }
+
+    /**
+     * {@return a copy that connects as {@code role} instead of as the plan's owner; the receiver is unchanged}
+     *
+     * <p>By default a version connects as the user the test database hands out, which owns every table and therefore
+     * passes every privilege check. An application in production connects as its own role, with the privileges a
+     * database administrator granted: declare that role here, and the harness creates it, grants what it names before
+     * the migration and runs this version's operations, writers and readers as that role. A plan that creates a table
+     * the role may not read, or a trigger that needs a privilege the role lacks, then fails where it would in
+     * production.
+     *
+     * @param role the role; both versions may name the same one
+     */
+    public AppVersion connectsAs(AppRole role) {
+        requireNonNull(role, "role");
+        return new AppVersion(
+                name, operations, writers, readers, role, sessionSettings, connectionProperties, queries, changes);
+    }
+
+    /**
+     * {@return a copy whose sessions start with the setting {@code name} at {@code value}; the receiver is unchanged}
+     *
+     * <p>Models a version whose servers run with other session defaults than the migrator: another {@code TimeZone},
+     * {@code search_path}, {@code DateStyle}, {@code statement_timeout}, or an {@code application_name} that a
+     * monitoring query or a trigger looks at. The harness sets it once on each new connection of this version's pool
+     * ({@code set_config(name, value, false)}); {@code application_name} goes into the connection's startup packet
+     * instead. Calling this again for the same setting replaces the value.
+     *
+     * @param name a configuration parameter, such as {@code TimeZone} or {@code search_path}
+     * @param value its value as {@code SET} would take it, without quotes, such as {@code Asia/Tokyo} or {@code app,
+     *     public}
+     * @throws IllegalArgumentException if the name is not a parameter name (letters, digits, {@code _} and {@code .})
+     */
+    public AppVersion sessionSetting(String name, String value) {
+        requireNonNull(name, "name");
+        requireNonNull(value, "value");
+        if (!SETTING.matcher(name).matches()) {
+            throw new IllegalArgumentException("a session setting is named like TimeZone, search_path or"
+                    + " myapp.tenant (letters, digits, _ and .), but was '" + name + "'");
+        }
+        Map<String, String> next = new LinkedHashMap<>(sessionSettings);
+        next.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        next.put(name, value);
+        return new AppVersion(
+                this.name, operations, writers, readers, role, next, connectionProperties, queries, changes);
+    }
+
+    /**
+     * {@return a copy whose connections are opened with the JDBC driver property {@code name} at {@code value}; the
+     * receiver is unchanged}
+     *
+     * <p>Models how a version's driver talks to the server, for example pgjdbc's {@code prepareThreshold} ({@code 1}:
+     * server-prepared statements from the first execution, whose cached plans and result types must survive the
+     * migration's DDL), {@code autosave} ({@code always}: a savepoint before each statement) or {@code
+     * preferQueryMode}. Calling this again for the same property replaces the value.
+     *
+     * @param name a pgjdbc connection property, such as {@code prepareThreshold}
+     * @param value its value
+     * @throws IllegalArgumentException if the name is blank, or is {@code user} or {@code password}, which {@link
+     *     #connectsAs} sets
+     */
+    public AppVersion connectionProperty(String name, String value) {
+        requireNonNull(name, "name");
+        requireNonNull(value, "value");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a connection property needs a name, such as prepareThreshold");
+        }
+        if (name.equalsIgnoreCase("user") || name.equalsIgnoreCase("password")) {
+            throw new IllegalArgumentException(
+                    "the connection's " + name + " comes from connectsAs(AppRole); declare the version's role there");
+        }
+        Map<String, String> next = new LinkedHashMap<>(connectionProperties);
+        next.put(name, value);
+        return new AppVersion(this.name, operations, writers, readers, role, sessionSettings, next, queries, changes);
+    }
+
+    /**
+     * {@return a copy that declares a query which must keep using an index; the receiver is unchanged}
+     *
+     * <p>In every state where this version runs the harness asks PostgreSQL for the query's plan ({@code EXPLAIN},
+     * with sequential scans discouraged so that even the few rows of a test database get the plan a large table would)
+     * and remembers which indexes it uses in the first such state. A later state whose plan reads one of those tables
+     * with a sequential scan instead fails, naming the index that is gone or no longer usable, for example after a
+     * plan dropped it, replaced it with one on another column, or changed the column's type. Tables smaller than
+     * {@link CompatibilityCheck#queryPlanMinRows} are not judged.
+     *
+     * @param name what the query does, unique within this version's queries, such as {@code "customer by email"}
+     * @param sql the query as the version sends it, with literals or with {@code $1}, {@code $2} ... parameters, whose
+     *     plan is then the generic one
+     * @throws IllegalArgumentException if the name is blank or already used, or the SQL is blank or holds a {@code ;}
+     */
+    public AppVersion query(String name, String sql) {
+        requireNonNull(name, "name");
+        requireNonNull(sql, "sql");
+        if (name.isBlank() || queries.containsKey(name)) {
+            throw new IllegalArgumentException(
+                    name.isBlank()
+                            ? "a query needs a name, such as \"customer by email\""
+                            : "version " + this.name + " already has a query named '" + name + "'");
+        }
+        String trimmed = sql.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+        }
+        if (trimmed.isEmpty() || trimmed.contains(";")) {
+            throw new IllegalArgumentException(
+                    "query '" + name + "' must be one SQL statement, such as SELECT ... WHERE email = $1");
+        }
+        Map<String, String> next = new LinkedHashMap<>(queries);
+        next.put(name, trimmed);
+        return new AppVersion(
+                this.name, operations, writers, readers, role, sessionSettings, connectionProperties, next, changes);
     }
 
     private static void checkRecordName(String record) {
@@ -168,11 +307,103 @@ public final class AppVersion {
         return readers;
     }
 
+    /**
+     * A change a version makes to an existing record.
+     *
+     * @param record the kind of record, as in {@link #writes}
+     * @param name what the change does, such as {@code "move"} or {@code "clear phone"}
+     * @param writer changes the record with the given key
+     */
+    public record Change(String record, String name, RowWriter writer) {
+        /**
+         * Checks the components.
+         *
+         * @param record the kind of record
+         * @param name the change's name, not blank
+         * @param writer the change
+         * @throws IllegalArgumentException if a name is blank
+         */
+        public Change {
+            requireNonNull(record, "record");
+            requireNonNull(name, "name");
+            requireNonNull(writer, "writer");
+            if (record.isBlank() || name.isBlank()) {
+                throw new IllegalArgumentException("a change needs a kind of record and a name, such as"
+                        + " changes(\"customer\", \"move\", ...)");
+            }
+        }
+    }
+
+    /**
+     * {@return a copy that also changes existing records of kind {@code record} with {@code writer}; the receiver is
+     * unchanged}
+     *
+     * <p>Rows an application changes matter as much as rows it creates: an old version that moves a customer during
+     * the backfill, or clears a field the new version reads from another column. In every state where this version
+     * runs, the harness applies each change to the most recent record of that kind each version wrote (so in both
+     * directions: this version changes what the other one wrote, and its own), reads it back with this version's
+     * {@linkplain #reads reader} to learn the new value, and from then on expects every version to read that value.
+     * The version must therefore read that kind too.
+     *
+     * @param record the kind of record, such as {@code "customer"}
+     * @param name what the change does, unique for the kind, such as {@code "move"} or {@code "clear phone"}
+     * @param writer changes the record with the given key, for example an {@code UPDATE ... WHERE email = key}
+     * @throws IllegalArgumentException if a name is blank or the change is already declared
+     */
+    public AppVersion changes(String record, String name, RowWriter writer) {
+        Change change = new Change(record, name, writer);
+        for (Change c : changes) {
+            if (c.record().equals(record) && c.name().equals(name)) {
+                throw new IllegalArgumentException(
+                        "version " + this.name + " already changes '" + record + "' with '" + name + "'");
+            }
+        }
+        List<Change> next = new ArrayList<>(changes);
+        next.add(change);
+        return new AppVersion(
+                this.name, operations, writers, readers, role, sessionSettings, connectionProperties, queries, next);
+    }
+
+    /** {@return the changes to existing records, in the order they were added} */
+    public List<Change> changes() {
+        return changes;
+    }
+
+    /** {@return the role this version connects as, or {@code null} to connect as the test database's user} */
+    public @Nullable AppRole role() {
+        return role;
+    }
+
+    /** {@return the session settings by name, in the order they were added; unmodifiable} */
+    public Map<String, String> sessionSettings() {
+        return sessionSettings;
+    }
+
+    /** {@return the JDBC connection properties by name, in the order they were added; unmodifiable} */
+    public Map<String, String> connectionProperties() {
+        return connectionProperties;
+    }
+
+    /** {@return the queries that must keep using an index, SQL by name, in the order they were added; unmodifiable} */
+    public Map<String, String> queries() {
+        return queries;
+    }
+
     /** {@return the name, the operations' names and the kinds of record written and read} */
     @Override
     public String toString() {
         return "AppVersion[" + name + ", operations="
                 + operations.stream().map(Operation::name).toList() + ", writes=" + writers.keySet() + ", reads="
-                + readers.keySet() + "]";
+                + readers.keySet() + (role == null ? "" : ", role=" + role.name())
+                + (sessionSettings.isEmpty() ? "" : ", settings=" + sessionSettings)
+                + (connectionProperties.isEmpty() ? "" : ", properties=" + connectionProperties)
+                + (queries.isEmpty() ? "" : ", queries=" + queries.keySet())
+                + (changes.isEmpty()
+                        ? ""
+                        : ", changes="
+                                + changes.stream()
+                                        .map(c -> c.record() + ":" + c.name())
+                                        .toList())
+                + "]";
     }
 }

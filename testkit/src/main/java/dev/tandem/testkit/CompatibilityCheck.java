@@ -11,7 +11,9 @@ import dev.tandem.testkit.internal.Walker;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +61,8 @@ public final class CompatibilityCheck {
     private final PhaseRunner phases;
     private final Set<CompatibilityState> probes;
     private final boolean betweenUnits;
+    private final Map<String, String> accepted;
+    private final long queryPlanMinRows;
 
     private CompatibilityCheck(
             MigrationPlan plan,
@@ -74,7 +78,9 @@ public final class CompatibilityCheck {
             boolean allowRewrites,
             PhaseRunner phases,
             Set<CompatibilityState> probes,
-            boolean betweenUnits) {
+            boolean betweenUnits,
+            Map<String, String> accepted,
+            long queryPlanMinRows) {
         this.plan = plan;
         this.databases = databases;
         this.options = options;
@@ -89,6 +95,8 @@ public final class CompatibilityCheck {
         this.phases = phases;
         this.probes = probes;
         this.betweenUnits = betweenUnits;
+        this.accepted = accepted;
+        this.queryPlanMinRows = queryPlanMinRows;
     }
 
     static CompatibilityCheck start(MigrationPlan plan, Supplier<TestDatabase> databases, PostgresOptions options) {
@@ -106,7 +114,9 @@ public final class CompatibilityCheck {
                 false,
                 PhaseRunner.DEFAULT,
                 Set.of(),
-                true);
+                true,
+                Map.of(),
+                0);
     }
 
     /**
@@ -129,7 +139,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -154,7 +166,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -177,7 +191,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -200,7 +216,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -228,7 +246,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -256,7 +276,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -281,7 +303,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -303,7 +327,9 @@ public final class CompatibilityCheck {
                 true,
                 phases,
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -351,7 +377,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 Collections.unmodifiableSet(chosen),
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -385,7 +413,82 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 phases,
                 probes,
-                enabled);
+                enabled,
+                accepted,
+                queryPlanMinRows);
+    }
+
+    /**
+     * {@return a copy that accepts the blocking work of one step, for the reason given; the receiver is unchanged}
+     *
+     * <p>The harness judges each unit of expand, contract and rollback by what PostgreSQL reports it did, not by how
+     * long it took on the test's few rows: a unit that holds a lock blocking writes ({@code SHARE} or stronger) on a
+     * table while it reads that table in a full scan ({@code CREATE INDEX} without {@code CONCURRENTLY}, {@code SET
+     * NOT NULL} without a validated {@code CHECK}, a constraint added without {@code NOT VALID}) or rewrites it
+     * ({@code ALTER COLUMN ... TYPE}) blocks the application for as long as the table takes to scan, which on a large
+     * table is minutes. Such a finding fails the plan, unless the test accepts it here: for a table known to stay
+     * small, or a maintenance window. The reason shows in the report.
+     *
+     * @param stepId the id of the step whose unit does the work, as in the failure, such as {@code raw-1/expand}
+     * @param reason why blocking writes for a full scan or rewrite is acceptable here, not blank
+     * @throws IllegalArgumentException if the step id or the reason is blank
+     */
+    public CompatibilityCheck acceptBlockingWork(String stepId, String reason) {
+        requireNonNull(stepId, "stepId");
+        requireNonNull(reason, "reason");
+        if (stepId.isBlank() || reason.isBlank()) {
+            throw new IllegalArgumentException("acceptBlockingWork needs the step's id and a reason, such as"
+                    + " acceptBlockingWork(\"raw-1/expand\", \"countries has 250 rows\")");
+        }
+        Map<String, String> next = new LinkedHashMap<>(accepted);
+        next.put(stepId, reason);
+        return new CompatibilityCheck(
+                plan,
+                databases,
+                options,
+                schema,
+                seed,
+                oldVersion,
+                newVersion,
+                seedRecords,
+                batchSize,
+                maxReadBlockingLock,
+                allowRewrites,
+                phases,
+                probes,
+                betweenUnits,
+                Map.copyOf(next),
+                queryPlanMinRows);
+    }
+
+    /**
+     * {@return a copy that judges the {@linkplain AppVersion#query declared queries} only on tables with at least
+     * {@code rows} rows in the test database (default 0: every table); the receiver is unchanged}
+     *
+     * @param rows the fewest rows, as {@code ANALYZE} estimates them, of a table whose sequential scan fails a query
+     * @throws IllegalArgumentException if {@code rows} is negative
+     */
+    public CompatibilityCheck queryPlanMinRows(long rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("queryPlanMinRows must be >= 0 but was " + rows);
+        }
+        return new CompatibilityCheck(
+                plan,
+                databases,
+                options,
+                schema,
+                seed,
+                oldVersion,
+                newVersion,
+                seedRecords,
+                batchSize,
+                maxReadBlockingLock,
+                allowRewrites,
+                phases,
+                probes,
+                betweenUnits,
+                accepted,
+                rows);
     }
 
     /**
@@ -408,7 +511,9 @@ public final class CompatibilityCheck {
                 allowRewrites,
                 requireNonNull(phases, "phases"),
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
     }
 
     /**
@@ -431,6 +536,13 @@ public final class CompatibilityCheck {
                     + "'; give them distinct names, such as v1 and v2");
         }
         for (AppVersion v : List.of(old, neu)) {
+            for (AppVersion.Change change : v.changes()) {
+                if (!v.readers().containsKey(change.record())) {
+                    throw new IllegalStateException("Version " + v.name() + " changes '" + change.record()
+                            + "' but cannot read it; add reads(\"" + change.record()
+                            + "\", ...) so that the harness learns what the change wrote");
+                }
+            }
             for (String kind : v.writers().keySet()) {
                 if (!v.readers().containsKey(kind)) {
                     throw new IllegalStateException("Version " + v.name() + " writes '" + kind + "' but cannot read it;"
@@ -453,7 +565,9 @@ public final class CompatibilityCheck {
                 phases,
                 Duration.ofSeconds(30),
                 probes,
-                betweenUnits);
+                betweenUnits,
+                accepted,
+                queryPlanMinRows);
         return new CompatibilityReport(plan.id(), old.name(), neu.name(), Walker.walk(settings));
     }
 

@@ -39,8 +39,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>For a unit that runs in a transaction the recorder reads {@code pg_locks} for the executor's session inside it,
  * just before commit, and counts every lock as held for the unit's whole duration (PostgreSQL keeps table locks until
- * commit). For a unit outside a transaction ({@code CREATE INDEX CONCURRENTLY}) it samples {@code pg_locks} from
- * another connection while the unit runs. A rewrite shows as a changed {@code pg_class.relfilenode}. Locks on
+ * commit), and {@code pg_stat_xact_user_tables} for the tables the transaction read in a sequential scan (an index
+ * build, the check of {@code SET NOT NULL}). For a unit outside a transaction ({@code CREATE INDEX CONCURRENTLY}) it
+ * samples {@code pg_locks} from another connection while the unit runs. A rewrite shows as a changed {@code
+ * pg_class.relfilenode}. Locks on
  * system catalogs, indexes, sequences and Tandem's state schema are left out.
  *
  * <p>Instances are thread-safe. They keep what they recorded until {@link #clear()}.
@@ -110,11 +112,14 @@ public final class LockRecorder {
             Map<Long, StorageFile> before = LockQueries.storageFiles(c, ignored);
             long t0 = System.nanoTime();
             List<RelationLock> locks = new ArrayList<>();
+            List<TableName> scanned = List.of();
             if (transactional) {
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
+                    Map<Long, Long> scansBefore = LockQueries.seqScans(c);
                     s.execute(sql);
                     List<SeenLock> seen = LockQueries.ownLocks(c, ignored);
+                    scanned = LockQueries.seqScanned(scansBefore, LockQueries.seqScans(c), before);
                     c.commit();
                     Duration held = Duration.ofNanos(System.nanoTime() - t0);
                     for (SeenLock l : seen) {
@@ -136,7 +141,8 @@ public final class LockRecorder {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             List<TableName> rewritten = LockQueries.rewritten(before, LockQueries.storageFiles(c, ignored));
-            RecordedUnit unit = new RecordedUnit("sql", List.of(), List.of(sql), transactional, took, locks, rewritten);
+            RecordedUnit unit =
+                    new RecordedUnit("sql", List.of(), List.of(sql), transactional, took, locks, rewritten, scanned);
             units.add(unit);
             return unit;
         } catch (SQLException e) {
@@ -181,12 +187,19 @@ public final class LockRecorder {
         final ExecutionListener.Unit unit;
         final Map<Long, StorageFile> before;
         final @Nullable LockSampler sampler;
+        final Map<Long, Long> scansBefore;
         final long startNanos = System.nanoTime();
         volatile List<SeenLock> locks = List.of();
+        volatile List<TableName> scanned = List.of();
 
-        Pending(ExecutionListener.Unit unit, Map<Long, StorageFile> before, @Nullable LockSampler s) {
+        Pending(
+                ExecutionListener.Unit unit,
+                Map<Long, StorageFile> before,
+                Map<Long, Long> scansBefore,
+                @Nullable LockSampler s) {
             this.unit = unit;
             this.before = before;
+            this.scansBefore = scansBefore;
             this.sampler = s;
         }
     }
@@ -199,7 +212,8 @@ public final class LockRecorder {
             Map<Long, StorageFile> before = LockQueries.storageFiles(connection, ignored);
             LockSampler sampler =
                     unit.transactional() ? null : LockSampler.start(dataSource, LockQueries.pid(connection), ignored);
-            pending.put(Thread.currentThread(), new Pending(unit, before, sampler));
+            Map<Long, Long> scans = unit.transactional() ? LockQueries.seqScans(connection) : Map.of();
+            pending.put(Thread.currentThread(), new Pending(unit, before, scans, sampler));
         }
 
         @Override
@@ -207,6 +221,7 @@ public final class LockRecorder {
             Pending p = pending.get(Thread.currentThread());
             if (p != null) {
                 p.locks = LockQueries.ownLocks(connection, Set.copyOf(ignoredSchemas));
+                p.scanned = LockQueries.seqScanned(p.scansBefore, LockQueries.seqScans(connection), p.before);
             }
         }
 
@@ -237,7 +252,14 @@ public final class LockRecorder {
                         e);
             }
             units.add(new RecordedUnit(
-                    p.unit.phase(), unit.stepIds(), unit.statements(), unit.transactional(), held, locks, rewritten));
+                    p.unit.phase(),
+                    unit.stepIds(),
+                    unit.statements(),
+                    unit.transactional(),
+                    held,
+                    locks,
+                    rewritten,
+                    p.scanned));
         }
 
         private void discard(@Nullable Pending p) {

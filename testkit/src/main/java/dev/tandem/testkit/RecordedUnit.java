@@ -25,6 +25,9 @@ import java.util.Optional;
  * @param locks the table-level locks it held, without those on Tandem's own state tables and system catalogs
  * @param rewritten the tables whose storage it replaced ({@code pg_class.relfilenode} changed): a table rewrite, as by
  *     {@code ALTER COLUMN ... TYPE}, {@code VACUUM FULL} or {@code TRUNCATE}
+ * @param scanned the tables that existed before the unit and that it read in a sequential scan, as PostgreSQL counted
+ *     them in the unit's transaction ({@code pg_stat_xact_user_tables}): an index build, the check of {@code SET NOT
+ *     NULL} or of a new constraint, a query without a usable index; empty for a unit outside a transaction
  */
 public record RecordedUnit(
         String phase,
@@ -33,7 +36,8 @@ public record RecordedUnit(
         boolean transactional,
         Duration duration,
         List<RelationLock> locks,
-        List<TableName> rewritten) {
+        List<TableName> rewritten,
+        List<TableName> scanned) {
     /**
      * Checks the components and copies the lists.
      *
@@ -44,6 +48,7 @@ public record RecordedUnit(
      * @param duration duration
      * @param locks locks
      * @param rewritten rewritten tables
+     * @param scanned tables read in a sequential scan
      */
     public RecordedUnit {
         requireNonNull(phase, "phase");
@@ -52,6 +57,7 @@ public record RecordedUnit(
         statements = List.copyOf(statements);
         locks = List.copyOf(locks);
         rewritten = List.copyOf(rewritten);
+        scanned = List.copyOf(scanned);
     }
 
     /**
@@ -86,7 +92,8 @@ public record RecordedUnit(
                 : String.join(", ", stepIds);
         return phase + " " + what + " (" + duration.toMillis() + " ms" + (transactional ? "" : ", no transaction")
                 + "): " + (locks.isEmpty() ? "no table lock" : locks.toString())
-                + (rewritten.isEmpty() ? "" : ", rewrote " + rewritten);
+                + (rewritten.isEmpty() ? "" : ", rewrote " + rewritten)
+                + (scanned.isEmpty() ? "" : ", scanned " + scanned);
     }
 
     private static String shorten(String sql) {

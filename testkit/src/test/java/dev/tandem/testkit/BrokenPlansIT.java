@@ -219,7 +219,171 @@ class BrokenPlansIT {
                         UnaryOperator.identity(),
                         CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
                         Role.PLAN,
-                        "has no undo statement"));
+                        "has no undo statement"),
+                // 1. lock discipline, judged by what PostgreSQL reports, on any table size
+                new BrokenPlan(
+                        "builds an index without CONCURRENTLY in expand",
+                        split().rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted("CREATE INDEX customers_name_idx ON customers (name)"),
+                                        SqlStatement.trusted("DROP INDEX customers_name_idx"),
+                                        "deliberately broken: blocks writes while the index builds")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.EXPANDED,
+                        Role.PLAN,
+                        "EXPANDED | plan | expand: locks and rewrites: held SHARE on public.customers while it read all"
+                                + " of public.customers in a sequential scan"),
+                new BrokenPlan(
+                        "sets NOT NULL with a full scan under ACCESS EXCLUSIVE in contract",
+                        split().rawSql(
+                                        Phase.CONTRACT,
+                                        SqlStatement.trusted("ALTER TABLE customers ALTER COLUMN city SET NOT NULL"),
+                                        null,
+                                        "deliberately broken: scans the table under ACCESS EXCLUSIVE")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.CONTRACTED,
+                        Role.PLAN,
+                        "CONTRACTED | plan | contract: locks and rewrites: held ACCESS EXCLUSIVE on public.customers"
+                                + " while it read all of public.customers"),
+                // 2. each version as its own role
+                new BrokenPlan(
+                        "creates a table the application's role may not use",
+                        notesPlan(false),
+                        check -> check.newVersion(CustomersAddress.v2().operation("add note", BrokenPlansIT::addNote)),
+                        CompatibilityState.BACKFILLED_VERIFIED,
+                        Role.NEW,
+                        "BACKFILLED_VERIFIED | v2 | add note: SQLState 42501"),
+                // 3. rollback that leaves something behind
+                new BrokenPlan(
+                        "has an undo that leaves the index behind",
+                        split().rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "CREATE INDEX CONCURRENTLY customers_email_lower ON customers (lower(email))"),
+                                        SqlStatement.trusted(
+                                                "DROP INDEX CONCURRENTLY IF EXISTS customers_email_lowercase"),
+                                        "deliberately broken: the undo names another index")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
+                        Role.PLAN,
+                        "ROLLED_BACK_FROM_EXPANDED | plan | rollback: schema as before expand: left behind: index"
+                                + " public.customers_email_lower"),
+                new BrokenPlan(
+                        "has an undo after which expand cannot run again",
+                        split().rawSql(
+                                        Phase.EXPAND,
+                                        SqlStatement.trusted(
+                                                "CREATE TABLE public.customer_tags (customer_id int, tag text)"),
+                                        SqlStatement.trusted("TRUNCATE public.customer_tags"),
+                                        "deliberately broken: the undo keeps the table")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.ROLLED_BACK_FROM_BACKFILLED,
+                        Role.PLAN,
+                        "ROLLED_BACK_FROM_BACKFILLED | plan | expand again after the rollback: StepExecutionException"),
+                // 4. a query plan that silently degrades
+                new BrokenPlan(
+                        "drops an index a declared query uses",
+                        split().rawSql(
+                                        Phase.CONTRACT,
+                                        SqlStatement.trusted("DROP INDEX customers_created_idx"),
+                                        null,
+                                        "deliberately broken: the index looked unused")
+                                .build(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.CONTRACTED,
+                        Role.NEW,
+                        "CONTRACTED | v2 | query plan: recent customers: reads public.customers in a sequential scan"
+                                + " where it used index customers_created_idx, which is gone"),
+                // 5. rows changed by operations
+                new BrokenPlan(
+                        "syncs inserts but not updates (a hand-written trigger)",
+                        insertOnlyTrigger(),
+                        UnaryOperator.identity(),
+                        CompatibilityState.BACKFILLED_VERIFIED,
+                        Role.OLD_TO_NEW,
+                        "BACKFILLED_VERIFIED | v1 -> v2 | read customer: 'seed-old-"));
+    }
+
+    /** The split plan's builder, for broken variants that add a step. */
+    static dev.tandem.PlanBuilder split() {
+        return MigrationPlan.named("broken-" + Integer.toHexString(System.identityHashCode(new Object())))
+                .deriveColumns(CustomersAddress.split(BACKWARD))
+                .dropColumn(CUSTOMERS, "address");
+    }
+
+    /** The split plan and a notes table for v2, granted to the application's role or not. */
+    static MigrationPlan notesPlan(boolean granted) {
+        List<SqlStatement> create = new java.util.ArrayList<>(List.of(SqlStatement.trusted(
+                "CREATE TABLE public.customer_notes (customer_id int NOT NULL, note text NOT NULL)")));
+        if (granted) {
+            create.add(SqlStatement.trusted("GRANT SELECT, INSERT ON customer_notes TO tandem_app"));
+        }
+        return MigrationPlan.named(granted ? "notes-granted" : "notes-not-granted")
+                .deriveColumns(CustomersAddress.split(BACKWARD))
+                .rawSql(
+                        Phase.EXPAND,
+                        create,
+                        List.of(SqlStatement.trusted("DROP TABLE public.customer_notes")),
+                        "a new table for v2")
+                .dropColumn(CUSTOMERS, "address")
+                .build();
+    }
+
+    static void addNote(javax.sql.DataSource ds) throws java.sql.SQLException {
+        CustomersAddress.exec(
+                ds, "INSERT INTO customer_notes (customer_id, note) SELECT min(id), 'called' FROM customers");
+    }
+
+    /**
+     * A hand-written split: new columns, a trigger that fills either side on INSERT only, a raw backfill. Inserts
+     * from either version read right in the other; a row one version changes keeps the other side stale.
+     */
+    private static MigrationPlan insertOnlyTrigger() {
+        String split = "NEW.street_address := trim(split_part(NEW.address, ',', 1));"
+                + " NEW.city := trim(split_part(NEW.address, ',', 2));"
+                + " NEW.state := trim(split_part(NEW.address, ',', 3));"
+                + " NEW.zip_code := trim(split_part(NEW.address, ',', 4));";
+        return MigrationPlan.named("broken-insert-only-sync")
+                .rawSql(
+                        Phase.EXPAND,
+                        List.of(
+                                SqlStatement.trusted("ALTER TABLE customers ADD COLUMN street_address varchar(255),"
+                                        + " ADD COLUMN city varchar(100), ADD COLUMN state varchar(2),"
+                                        + " ADD COLUMN zip_code varchar(10)"),
+                                SqlStatement.trusted("CREATE FUNCTION public.customers_split_ins() RETURNS trigger"
+                                        + " LANGUAGE plpgsql AS $$ BEGIN IF NEW.address IS NOT NULL THEN " + split
+                                        + " ELSIF NEW.street_address IS NOT NULL THEN NEW.address := concat_ws(', ',"
+                                        + " NEW.street_address, NEW.city, NEW.state, NEW.zip_code); END IF;"
+                                        + " RETURN NEW; END $$"),
+                                SqlStatement.trusted("CREATE TRIGGER customers_split_ins BEFORE INSERT ON customers"
+                                        + " FOR EACH ROW EXECUTE FUNCTION public.customers_split_ins()")),
+                        List.of(
+                                SqlStatement.trusted("DROP TRIGGER customers_split_ins ON customers"),
+                                SqlStatement.trusted("DROP FUNCTION public.customers_split_ins()"),
+                                SqlStatement.trusted("ALTER TABLE customers DROP COLUMN street_address,"
+                                        + " DROP COLUMN city, DROP COLUMN state, DROP COLUMN zip_code")),
+                        "deliberately broken: no sync on UPDATE")
+                .rawSql(
+                        Phase.BACKFILL,
+                        SqlStatement.trusted("UPDATE customers SET street_address = " + CustomersAddress.FORWARD_STREET
+                                + ", city = " + CustomersAddress.FORWARD_CITY + ", state = "
+                                + CustomersAddress.FORWARD_STATE + ", zip_code = " + CustomersAddress.FORWARD_ZIP
+                                + " WHERE street_address IS NULL AND address IS NOT NULL"),
+                        null,
+                        "a one-statement backfill")
+                .rawSql(
+                        Phase.CONTRACT,
+                        List.of(
+                                SqlStatement.trusted("DROP TRIGGER customers_split_ins ON customers"),
+                                SqlStatement.trusted("DROP FUNCTION public.customers_split_ins()"),
+                                SqlStatement.trusted("ALTER TABLE customers DROP COLUMN address")),
+                        List.of(),
+                        "contract")
+                .build();
     }
 
     @ParameterizedTest(name = "{0}")

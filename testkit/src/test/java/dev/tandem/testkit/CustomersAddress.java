@@ -35,7 +35,13 @@ final class CustomersAddress {
             ds,
             "CREATE TABLE customers (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL,"
                     + " email varchar(255) NOT NULL UNIQUE, address text,"
-                    + " created_at timestamp DEFAULT CURRENT_TIMESTAMP, updated_at timestamp DEFAULT CURRENT_TIMESTAMP)");
+                    + " created_at timestamp DEFAULT CURRENT_TIMESTAMP, updated_at timestamp DEFAULT CURRENT_TIMESTAMP);"
+                    + " CREATE INDEX customers_created_idx ON customers (created_at)");
+
+    /** The role both versions connect as, with what a DBA granted the application on the v1 schema. */
+    static final AppRole APP = AppRole.named("tandem_app")
+            .grant("SELECT, INSERT, UPDATE, DELETE ON customers")
+            .grant("USAGE ON SEQUENCE customers_id_seq");
 
     /** Bulk rows, so that the backfill has batches to run. */
     static final DatabaseAction SEED = ds -> exec(
@@ -122,7 +128,37 @@ final class CustomersAddress {
                 .reads(
                         "customer",
                         (ds, key) ->
-                                Address.parse(string(ds, "SELECT address FROM customers WHERE email = ?", email(key))));
+                                Address.parse(string(ds, "SELECT address FROM customers WHERE email = ?", email(key))))
+                .changes(
+                        "customer",
+                        "move",
+                        (ds, key) -> byEmail(
+                                ds,
+                                "UPDATE customers SET address = ? WHERE email = ?",
+                                moved(key).text(),
+                                key))
+                .query("customer by email", "SELECT id, address FROM customers WHERE email = $1")
+                .connectsAs(APP)
+                .sessionSetting("TimeZone", "America/Denver")
+                .connectionProperty("prepareThreshold", "1");
+    }
+
+    /** Where a move takes the customer: another city than {@link #addressFor}'s for most keys. */
+    static Address moved(String key) {
+        String[] city = CITIES[Math.floorMod(key.hashCode() + 1, CITIES.length)];
+        return new Address(key + " Oak Ave", city[0], city[1], city[2]);
+    }
+
+    /** Runs {@code sql} with {@code value} and the key's email as its two parameters; fails unless one row changed. */
+    static void byEmail(DataSource ds, String sql, @Nullable String value, String key) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            ps.setString(2, email(key));
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("no customer " + email(key));
+            }
+        }
     }
 
     static void v1Insert(DataSource ds, String key, String address) throws SQLException {
@@ -155,7 +191,30 @@ final class CustomersAddress {
                                 ds,
                                 "SELECT id, street_address, city, state, zip_code FROM customers WHERE city = 'Boston'"))
                 .writes("customer", (ds, key) -> v2Insert(ds, key, addressFor(key)))
-                .reads("customer", CustomersAddress::v2Read);
+                .reads("customer", CustomersAddress::v2Read)
+                .changes("customer", "move", (ds, key) -> {
+                    Address a = moved(key);
+                    try (Connection c = ds.getConnection();
+                            PreparedStatement ps = c.prepareStatement("UPDATE customers SET street_address = ?,"
+                                    + " city = ?, state = ?, zip_code = ? WHERE email = ?")) {
+                        ps.setString(1, a.street());
+                        ps.setString(2, a.city());
+                        ps.setString(3, a.state());
+                        ps.setString(4, a.zip());
+                        ps.setString(5, email(key));
+                        ps.executeUpdate();
+                    }
+                })
+                .changes(
+                        "customer",
+                        "clear zip",
+                        (ds, key) -> byEmail(ds, "UPDATE customers SET zip_code = ? WHERE email = ?", null, key))
+                .query("customer by email", "SELECT id, city FROM customers WHERE email = $1")
+                .query("recent customers", "SELECT id FROM customers WHERE created_at > $1")
+                .connectsAs(APP)
+                .sessionSetting("search_path", "public")
+                .sessionSetting("application_name", "billing-v2")
+                .connectionProperty("autosave", "always");
     }
 
     static void v2Insert(DataSource ds, String key, Address a) throws SQLException {

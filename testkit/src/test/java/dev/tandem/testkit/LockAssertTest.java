@@ -22,7 +22,8 @@ class LockAssertTest {
                 true,
                 Duration.ofMillis(millis),
                 List.of(new RelationLock(CUSTOMERS, mode, Duration.ofMillis(millis))),
-                List.of(rewritten));
+                List.of(rewritten),
+                List.of());
     }
 
     private static final RecordedUnit ADD = unit("expand", "c/add", LockMode.ACCESS_EXCLUSIVE, 3);

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -73,7 +74,7 @@ public final class TestDatabase implements AutoCloseable {
             if (existing != null) {
                 return existing;
             }
-            HikariDataSource created = createPool(DEFAULT_POOL_SIZE, "tandem-test");
+            HikariDataSource created = createPool(DEFAULT_POOL_SIZE, "tandem-test", config -> {});
             dataSource = created;
             return created;
         }
@@ -90,13 +91,31 @@ public final class TestDatabase implements AutoCloseable {
      * @throws IllegalStateException if this database was closed
      */
     public HikariDataSource newDataSource(int maxPoolSize, String applicationName) {
+        return newDataSource(maxPoolSize, applicationName, config -> {});
+    }
+
+    /**
+     * Creates an extra connection pool whose settings {@code configure} may change before it opens: another user (an
+     * application role), driver properties ({@link HikariConfig#addDataSourceProperty}), a {@link
+     * HikariConfig#setConnectionInitSql connection init statement}. The caller may close it early; {@link #close()}
+     * closes it otherwise.
+     *
+     * @param maxPoolSize most connections the pool opens, at least 1
+     * @param applicationName {@code application_name} of its sessions, as seen in {@code pg_stat_activity}
+     * @param configure changes the pool's configuration; called once, before the pool opens
+     * @return the new pool
+     * @throws IllegalArgumentException if {@code maxPoolSize} is below 1
+     * @throws IllegalStateException if this database was closed
+     */
+    public HikariDataSource newDataSource(int maxPoolSize, String applicationName, Consumer<HikariConfig> configure) {
         requireNonNull(applicationName, "applicationName");
+        requireNonNull(configure, "configure");
         if (maxPoolSize < 1) {
             throw new IllegalArgumentException("maxPoolSize must be at least 1 but was " + maxPoolSize);
         }
         synchronized (lock) {
             checkOpen();
-            return createPool(maxPoolSize, applicationName);
+            return createPool(maxPoolSize, applicationName, configure);
         }
     }
 
@@ -133,7 +152,7 @@ public final class TestDatabase implements AutoCloseable {
         return true;
     }
 
-    private HikariDataSource createPool(int maxPoolSize, String applicationName) {
+    private HikariDataSource createPool(int maxPoolSize, String applicationName, Consumer<HikariConfig> configure) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -143,6 +162,7 @@ public final class TestDatabase implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setPoolName("tandem-" + name + "-" + ++poolCount);
         config.addDataSourceProperty("ApplicationName", applicationName);
+        configure.accept(config);
         HikariDataSource pool = new HikariDataSource(config);
         pools.add(pool);
         return pool;

@@ -129,6 +129,50 @@ public final class LockQueries {
     }
 
     /**
+     * {@return the sequential scans PostgreSQL counts for the connection's backend and has not yet reported to the
+     * cumulative statistics, by table oid ({@code pg_stat_xact_user_tables.seq_scan})} A full scan by DDL counts too:
+     * an index build, the check of {@code SET NOT NULL} or of a new constraint. The counts may include transactions
+     * before the current one whose statistics were not flushed yet; compare two readings with {@link #seqScanned}.
+     *
+     * @param c the connection
+     * @throws SQLException if the query fails
+     */
+    public static Map<Long, Long> seqScans(Connection c) throws SQLException {
+        Map<Long, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT relid::bigint, seq_scan FROM pg_catalog.pg_stat_xact_user_tables WHERE seq_scan > 0");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@return the tables that existed before the unit and that it read in a sequential scan, in name order}
+     *
+     * @param before {@link #seqScans} when the unit started
+     * @param after {@link #seqScans} inside the unit's transaction, before commit; a count below the first means the
+     *     backend reported its statistics in between, and then the later count is the unit's own
+     * @param files the storage files before the unit; tables not in it were created by the unit and are left out
+     */
+    public static List<TableName> seqScanned(
+            Map<Long, Long> before, Map<Long, Long> after, Map<Long, StorageFile> files) {
+        List<TableName> out = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            long earlier = before.getOrDefault(e.getKey(), 0L);
+            long scans = e.getValue() >= earlier ? e.getValue() - earlier : e.getValue();
+            StorageFile f = files.get(e.getKey());
+            if (scans > 0 && f != null) {
+                out.add(f.table());
+            }
+        }
+        out.sort((a, b) -> a.toString().compareTo(b.toString()));
+        return out;
+    }
+
+    /**
      * {@return the tables whose storage file changed between two snapshots, in name order}
      *
      * @param before the earlier snapshot

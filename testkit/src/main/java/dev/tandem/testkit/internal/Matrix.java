@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -76,9 +77,15 @@ public final class Matrix {
                     .append(" not ready (informational)");
         }
         out.append(".\n");
+        out.append('\n').append(table(checks));
+        out.append("ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run"
+                + " (not required in that state)\n");
+        out.append("may run: yes / no = whether Tandem lets the version run in that state (PlanStatus); where it says"
+                + " no, the version was not run, unless probed: (fail) = a probe failed, not ready (informational)\n");
+        out.append("rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified\n");
         if (!failures.isEmpty()) {
-            out.append("\nFailures:\n");
-            list(out, failures);
+            out.append("\nFailures (a cause that repeats is listed once, with every state it failed in):\n");
+            grouped(out, failures);
         }
         List<Check> notes = checks.stream()
                 .filter(c -> c.role() == Role.PLAN
@@ -103,13 +110,37 @@ public final class Matrix {
                     "\nNot ready (probed where Tandem says the version may not run; informational, not failures):\n");
             list(out, notReady);
         }
-        out.append('\n').append(table(checks));
-        out.append("ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run"
-                + " (not required in that state)\n");
-        out.append("may run: yes / no = whether Tandem lets the version run in that state (PlanStatus); where it says"
-                + " no, the version was not run, unless probed: (fail) = a probe failed, not ready (informational)\n");
-        out.append("rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified\n");
         return out.toString();
+    }
+
+    /** Digits and quoted keys, which differ between repeats of one cause. */
+    private static final Pattern VARYING = Pattern.compile("'[^']*'|[0-9]+");
+
+    /**
+     * Lists failures, each cause once: failures of the same version and operation whose details differ only in
+     * numbers and quoted keys are one line, headed by every state they occurred in.
+     */
+    private static void grouped(StringBuilder out, List<Check> failures) {
+        Map<String, List<Check>> causes = new LinkedHashMap<>();
+        for (Check c : failures) {
+            String key = c.role() + "\0" + c.version() + "\0" + c.operation() + "\0"
+                    + VARYING.matcher(c.detail()).replaceAll("#");
+            causes.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+        }
+        int n = 1;
+        for (List<Check> same : causes.values()) {
+            Check first = same.get(0);
+            List<String> states = new ArrayList<>();
+            for (Check c : same) {
+                if (!states.contains(c.state().name())) {
+                    states.add(c.state().name());
+                }
+            }
+            out.append(String.format(Locale.ROOT, "%3d. ", n++))
+                    .append(cap(String.join(", ", states) + " | " + first.version() + " | " + first.operation() + ": "
+                            + first.detail()))
+                    .append('\n');
+        }
     }
 
     private static void list(StringBuilder out, List<Check> checks) {

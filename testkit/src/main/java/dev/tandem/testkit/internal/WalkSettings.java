@@ -8,6 +8,7 @@ import dev.tandem.testkit.DatabaseAction;
 import dev.tandem.testkit.PhaseRunner;
 import dev.tandem.testkit.database.TestDatabase;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * @param probes the states in which a version that may not run there runs too, its failures reported as not ready
  * @param betweenUnits whether the versions that may run are also checked after each unit of expand, contract and
  *     rollback but the last
+ * @param accepted the steps whose blocking work (a full scan or a rewrite under a lock that blocks writes) the test
+ *     accepts, with the reason, by step id
+ * @param queryPlanMinRows the fewest rows of a table whose sequential scan fails a declared query
  */
 public record WalkSettings(
         MigrationPlan plan,
@@ -47,7 +51,9 @@ public record WalkSettings(
         PhaseRunner phases,
         Duration writerTimeout,
         Set<CompatibilityState> probes,
-        boolean betweenUnits) {
+        boolean betweenUnits,
+        Map<String, String> accepted,
+        long queryPlanMinRows) {
     /**
      * Copies the probed states.
      *
@@ -66,8 +72,11 @@ public record WalkSettings(
      * @param writerTimeout writer timeout
      * @param probes probed states
      * @param betweenUnits checks between units
+     * @param accepted accepted blocking work
+     * @param queryPlanMinRows fewest rows of a judged table
      */
     public WalkSettings {
         probes = Set.copyOf(probes);
+        accepted = Map.copyOf(accepted);
     }
 }

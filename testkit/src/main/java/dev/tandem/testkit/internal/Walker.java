@@ -8,7 +8,9 @@ import dev.tandem.postgres.PlanState;
 import dev.tandem.postgres.PlanStatus;
 import dev.tandem.postgres.PostgresMigrator;
 import dev.tandem.postgres.PostgresOptions;
+import dev.tandem.postgres.UnmappedRow;
 import dev.tandem.postgres.VerifyReport;
+import dev.tandem.testkit.AppRole;
 import dev.tandem.testkit.AppVersion;
 import dev.tandem.testkit.CompatibilityReport;
 import dev.tandem.testkit.CompatibilityReport.Check;
@@ -22,6 +24,7 @@ import dev.tandem.testkit.RelationLock;
 import dev.tandem.testkit.RowReader;
 import dev.tandem.testkit.database.TestDatabase;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +70,8 @@ public final class Walker {
     private static final int MAX_STEP_IDS = 3;
     /** The longest statement shown for a unit in the report. */
     private static final int MAX_STATEMENT = 120;
+    /** The most unmapped values shown with a failure. */
+    private static final int MAX_UNMAPPED_SHOWN = 2;
 
     private final WalkSettings settings;
     private final List<Check> checks = new ArrayList<>();
@@ -148,6 +153,14 @@ public final class Walker {
                             path, target, CompatibilityState.BEFORE_EXPAND, Role.OLD, settings.seedRecords())) {
                 return;
             }
+            queryBaselines(path, target);
+            SchemaSnapshot before;
+            try {
+                before = SchemaSnapshot.take(path.admin, stateSchema());
+            } catch (SQLException e) {
+                fail(target, Role.PLAN, "plan", "schema snapshot", Errors.describe(e));
+                return;
+            }
             if (!prepare(target, "expand", () -> settings.phases().expand(path.migrator, settings.plan()))) {
                 skip(states, "expand failed");
                 return;
@@ -166,12 +179,12 @@ public final class Walker {
             }
             // What the versions that may run write before the rollback must survive it for the old version: the old
             // one alone after expand, both once the backfill is done.
-            CompatibilityState before = target == CompatibilityState.ROLLED_BACK_FROM_EXPANDED
+            CompatibilityState writtenIn = target == CompatibilityState.ROLLED_BACK_FROM_EXPANDED
                     ? CompatibilityState.EXPANDED
                     : CompatibilityState.BACKFILLED_VERIFIED;
             Readiness ready = readiness(path, target);
             for (Role role : VERSIONS) {
-                if (ready.mayRun(role) && !prepareWrites(path, target, before, role, 1)) {
+                if (ready.mayRun(role) && !prepareWrites(path, target, writtenIn, role, 1)) {
                     return;
                 }
             }
@@ -182,7 +195,81 @@ public final class Walker {
                 return;
             }
             checkStateAfter(path, target, rollback);
+            checkRolledBack(path, target, before);
         }
+    }
+
+    /**
+     * Compares the schema after a rollback with the one before expand, then runs expand again: a rollback must leave
+     * nothing behind (an index, a trigger, a function, a grant, a default) and must leave the plan able to start over.
+     */
+    private void checkRolledBack(Path path, CompatibilityState state, SchemaSnapshot before) {
+        String operation = "rollback: schema as before expand";
+        try {
+            List<String> differences = before.differences(SchemaSnapshot.take(path.admin, stateSchema()));
+            if (differences.isEmpty()) {
+                pass(state, Role.PLAN, "plan", operation, before.size() + " objects compared");
+            } else {
+                int shown = Math.min(differences.size(), 5);
+                fail(
+                        state,
+                        Role.PLAN,
+                        "plan",
+                        operation,
+                        String.join("; ", differences.subList(0, shown))
+                                + (differences.size() > shown
+                                        ? " (and " + (differences.size() - shown) + " more)"
+                                        : ""));
+            }
+        } catch (SQLException e) {
+            fail(state, Role.PLAN, "plan", operation, Errors.describe(e));
+        }
+        try {
+            settings.phases().expand(path.migrator, settings.plan());
+            pass(state, Role.PLAN, "plan", "expand again after the rollback", "");
+        } catch (Exception | AssertionError e) {
+            fail(state, Role.PLAN, "plan", "expand again after the rollback", Errors.describe(e));
+        }
+    }
+
+    /**
+     * Adds to each failure of a version on the path the values Tandem recorded as unmapped for the plan, if any: a
+     * version that reads {@code null} where it wrote a value is then told that the sync could not map it, and why.
+     */
+    private void annotateUnmapped(Path path) {
+        List<UnmappedRow> rows;
+        try {
+            rows = path.migrator.unmapped(settings.plan(), MAX_UNMAPPED_SHOWN + 1);
+        } catch (RuntimeException e) {
+            log.debug(
+                    "Could not read the unmapped values of {}: {}",
+                    settings.plan().id(),
+                    e.getMessage());
+            return;
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<String> shown = new ArrayList<>();
+        for (UnmappedRow r : rows.subList(0, Math.min(rows.size(), MAX_UNMAPPED_SHOWN))) {
+            String value = r.value().length() > 40 ? r.value().substring(0, 37) + "..." : r.value();
+            shown.add(r.table() + " " + r.key() + " " + r.direction() + ", value '" + value + "': " + r.reason()
+                    + (r.sqlState() == null ? "" : " (SQLState " + r.sqlState() + ")") + " [" + r.stepId() + "]");
+        }
+        String note = "; Tandem recorded values it could not map for this plan"
+                + (rows.size() > MAX_UNMAPPED_SHOWN ? " (first " + MAX_UNMAPPED_SHOWN + ")" : "") + ": "
+                + String.join("; ", shown);
+        for (int i = path.firstCheck; i < checks.size(); i++) {
+            Check c = checks.get(i);
+            if (c.failed() && c.role() != Role.PLAN) {
+                checks.set(
+                        i, new Check(c.state(), c.role(), c.version(), c.operation(), c.outcome(), c.detail() + note));
+            }
+        }
+    }
+
+    private String stateSchema() {
+        return settings.options().stateSchema().value();
     }
 
     private @Nullable Path open(CompatibilityState first, List<CompatibilityState> states) {
@@ -200,12 +287,29 @@ public final class Walker {
     private boolean setUp(Path path, CompatibilityState state, List<CompatibilityState> states) {
         DatabaseAction schema = settings.schema();
         DatabaseAction seed = settings.seed();
+        List<AppRole> roles = VersionSessions.roles(settings.oldVersion(), settings.newVersion());
+        if (!roles.isEmpty()
+                && !prepare(
+                        state,
+                        "create roles",
+                        () -> VersionSessions.createRoles(path.admin, path.database.user(), roles))) {
+            skip(states, "the versions' roles could not be created");
+            return false;
+        }
         if (schema != null && !prepare(state, "schema", () -> schema.run(path.admin))) {
             skip(states, "the schema could not be created");
             return false;
         }
         if (seed != null && !prepare(state, "seed", () -> seed.run(path.admin))) {
             skip(states, "the seed data could not be loaded");
+            return false;
+        }
+        if (!roles.isEmpty() && !prepare(state, "grant", () -> VersionSessions.grant(path.admin, roles))) {
+            skip(states, "the versions' roles could not be granted their privileges");
+            return false;
+        }
+        if (!prepare(state, "connect", path::openPools)) {
+            skip(states, "a version could not connect");
             return false;
         }
         return true;
@@ -221,7 +325,84 @@ public final class Walker {
         Readiness ready = readiness(path, state);
         reportReadiness(state, ready);
         exercise(path, state, STATE_POINT, ready, settings.probes().contains(state), writesPerKind, this::outcome);
+        checkQueries(path, state, ready);
     }
+
+    /**
+     * EXPLAINs the declared queries of each version that may run here; the first state a version runs in sets the
+     * indexes each query must keep using, and a later state whose plan reads one of their tables in a sequential scan
+     * instead fails, naming the index.
+     */
+    private void checkQueries(Path path, CompatibilityState state, Readiness ready) {
+        for (Role role : VERSIONS) {
+            AppVersion v = version(role);
+            if (!ready.mayRun(role)) {
+                continue;
+            }
+            for (Map.Entry<String, String> q : v.queries().entrySet()) {
+                String operation = "query plan: " + q.getKey();
+                String key = role + "\0" + q.getKey();
+                try {
+                    QueryPlans.Shape now = QueryPlans.explain(path.dataSource(role), q.getValue());
+                    Baseline before = path.baselines.get(key);
+                    if (before == null) {
+                        path.baselines.put(key, new Baseline(state, now));
+                        pass(state, role, v.name(), operation, uses(now));
+                        continue;
+                    }
+                    List<String> lost =
+                            QueryPlans.lostIndexes(path.admin, before.shape(), now, settings.queryPlanMinRows());
+                    if (lost.isEmpty()) {
+                        pass(state, role, v.name(), operation, uses(now));
+                    } else {
+                        fail(
+                                state,
+                                role,
+                                v.name(),
+                                operation,
+                                String.join("; ", lost) + " in " + before.state() + " (plan now: "
+                                        + Errors.oneLine(now.text()) + ")");
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    fail(state, role, v.name(), operation, "EXPLAIN failed: " + Errors.describe(e));
+                }
+            }
+        }
+    }
+
+    /** Takes, before expand on a rollback path, the plans the old version's declared queries must keep. */
+    private void queryBaselines(Path path, CompatibilityState state) {
+        for (Map.Entry<String, String> q : settings.oldVersion().queries().entrySet()) {
+            try {
+                path.baselines.put(
+                        Role.OLD + "\0" + q.getKey(),
+                        new Baseline(
+                                CompatibilityState.BEFORE_EXPAND,
+                                QueryPlans.explain(path.dataSource(Role.OLD), q.getValue())));
+            } catch (SQLException | RuntimeException e) {
+                fail(
+                        state,
+                        Role.OLD,
+                        settings.oldVersion().name(),
+                        "query plan: " + q.getKey(),
+                        "EXPLAIN before expand failed: " + Errors.describe(e));
+            }
+        }
+    }
+
+    private static String uses(QueryPlans.Shape shape) {
+        return shape.indexes().isEmpty()
+                ? "uses no index"
+                : "uses " + String.join(", ", shape.indexes().keySet());
+    }
+
+    /**
+     * The plan a declared query had where its version first ran.
+     *
+     * @param state where
+     * @param shape the plan
+     */
+    private record Baseline(CompatibilityState state, QueryPlans.Shape shape) {}
 
     /**
      * Runs the versions that run at one point of the walk: their operations, {@code writesPerKind} writes read back,
@@ -255,6 +436,32 @@ public final class Walker {
             }
             for (String kind : v.writers().keySet()) {
                 writeAndReadBack(path, state, point, role, kind, writesPerKind, probe, sink);
+            }
+        }
+        // after every version wrote, so that each changes what the other one wrote here too
+        for (Role role : VERSIONS) {
+            if (!ready.mayRun(role) && !probes) {
+                continue;
+            }
+            boolean probe = !ready.mayRun(role);
+            AppVersion v = version(role);
+            for (AppVersion.Change change : v.changes()) {
+                for (Role owner : VERSIONS) {
+                    String error = changeLatest(path, state, point, role, owner, change, probe);
+                    if (!NOTHING_TO_CHANGE.equals(error)) {
+                        sink.outcome(
+                                state,
+                                role,
+                                v.name(),
+                                "change " + change.record() + ": " + change.name()
+                                        + (owner == role
+                                                ? ""
+                                                : " (of " + version(owner).name() + "'s)"),
+                                probe,
+                                error,
+                                "");
+                    }
+                }
             }
         }
         for (Role reader : VERSIONS) {
@@ -347,6 +554,67 @@ public final class Walker {
         return null;
     }
 
+    /** What {@link #changeLatest} returns when there is no record to change. */
+    private static final String NOTHING_TO_CHANGE = "\0nothing to change";
+
+    /**
+     * Applies {@code change} as {@code role} to a record of its kind that {@code owner} wrote or changed last (not a
+     * probe's): the oldest one no change touched yet, else the most recent, reads it back, and from then on expects that value; {@return null if that worked, {@link
+     * #NOTHING_TO_CHANGE} if there is no such record, else what went wrong}
+     */
+    private @Nullable String changeLatest(
+            Path path,
+            CompatibilityState state,
+            String point,
+            Role role,
+            Role owner,
+            AppVersion.Change change,
+            boolean probe) {
+        AppVersion v = version(role);
+        synchronized (path.ledger) {
+            // the oldest record not changed yet, so that the rows from before expand are changed first (during the
+            // backfill: before and after it reaches them); once all were changed, the most recent one
+            int index = -1;
+            for (int i = 0; i < path.ledger.size(); i++) {
+                Entry e = path.ledger.get(i);
+                if (e.kind().equals(change.record()) && e.writer() == owner && !e.probe()) {
+                    if (e.change().isEmpty()) {
+                        index = i;
+                        break;
+                    }
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                return NOTHING_TO_CHANGE;
+            }
+            Entry target = path.ledger.get(index);
+            DataSource ds = path.dataSource(role);
+            try {
+                change.writer().write(ds, target.key());
+            } catch (Exception | AssertionError e) {
+                return "changing '" + target.key() + "' failed: " + Errors.describe(e);
+            }
+            Object value;
+            try {
+                value = Objects.requireNonNull(v.readers().get(change.record()), change.record())
+                        .read(ds, target.key());
+            } catch (Exception | AssertionError e) {
+                return "changed '" + target.key() + "', reading it back failed: " + Errors.describe(e);
+            }
+            if (value == null) {
+                return "changed '" + target.key() + "', reading it back found nothing";
+            }
+            String origin = target.change().isEmpty()
+                    ? "written by " + version(target.writer()).name() + " in " + target.state()
+                    : target.change().substring(target.change().indexOf("; ") + 2);
+            String what = v.name() + "'s '" + change.name() + "' in " + state + (point.isEmpty() ? "" : ", " + point)
+                    + "; " + origin;
+            path.ledger.set(index, new Entry(change.record(), target.key(), role, state, point, value, probe, what));
+            return null;
+        }
+    }
+
     /**
      * Has {@code reader} read every record written so far that it has not just written itself. Records of a probe are
      * read only in the state they were written in, and reads by or of a probe are probes too.
@@ -406,16 +674,19 @@ public final class Walker {
                 problem = Objects.equals(actual, entry.expected())
                         ? null
                         : readerName + " reads " + actual + " but "
-                                + version(entry.writer()).name() + " wrote " + entry.expected();
+                                + version(entry.writer()).name() + " wrote " + entry.expected()
+                                + Differences.between(entry.expected(), actual);
             } catch (Exception | AssertionError e) {
                 problem = "reading failed: " + Errors.describe(e);
             }
             if (problem != null) {
                 bad++;
                 if (first == null) {
-                    first = "'" + entry.key() + "' (written by "
-                            + version(entry.writer()).name() + " in " + entry.state()
-                            + (entry.point().isEmpty() ? "" : ", " + entry.point()) + "): " + problem;
+                    String origin = entry.change().isEmpty()
+                            ? "written by " + version(entry.writer()).name() + " in " + entry.state()
+                                    + (entry.point().isEmpty() ? "" : ", " + entry.point())
+                            : "changed by " + entry.change().replace("; ", "; first ");
+                    first = "'" + entry.key() + "' (" + origin + "): " + problem;
                 }
             }
         }
@@ -575,9 +846,22 @@ public final class Walker {
         List<RecordedUnit> units = path.recorder.units(phase);
         List<String> problems = new ArrayList<>();
         RelationLock strongest = null;
+        List<String> acceptedNotes = new ArrayList<>();
         for (RecordedUnit u : units) {
             String where = u.stepIds().isEmpty() ? phase : String.join(", ", u.stepIds());
-            if (!settings.allowRewrites()) {
+            String reason = acceptance(u);
+            for (String finding : blockingWork(u)) {
+                if (reason != null) {
+                    acceptedNotes.add(where + " accepted (" + reason + ")");
+                } else {
+                    problems.add(finding + " (" + where + ": " + Errors.oneLine(statementFor(u, finding)) + "); "
+                            + "build it so that it does not block writes for a full scan, or accept it with"
+                            + " acceptBlockingWork(\""
+                            + (u.stepIds().isEmpty() ? phase : u.stepIds().get(0))
+                            + "\", reason)");
+                }
+            }
+            if (!settings.allowRewrites() && reason == null) {
                 for (var t : u.rewritten()) {
                     problems.add("rewrote " + t + " (" + where + ": " + Errors.oneLine(first(u)) + ")");
                 }
@@ -594,10 +878,65 @@ public final class Walker {
         }
         String operation = phase + ": locks and rewrites";
         if (problems.isEmpty()) {
-            pass(state, Role.PLAN, "plan", operation, strongest == null ? "no table lock" : "strongest " + strongest);
+            String detail = strongest == null ? "no table lock" : "strongest " + strongest;
+            pass(
+                    state,
+                    Role.PLAN,
+                    "plan",
+                    operation,
+                    acceptedNotes.isEmpty() ? detail : detail + "; " + String.join("; ", acceptedNotes));
         } else {
             fail(state, Role.PLAN, "plan", operation, String.join("; ", problems));
         }
+    }
+
+    /**
+     * {@return what the unit did under a lock that blocks writes on the table it worked on, as PostgreSQL reported it:
+     * a full scan of the table (read in a sequential scan in the unit's transaction) or a rewrite} Empty for a unit
+     * that blocked nobody for longer than its catalog changes take, however long it ran on the test's rows.
+     */
+    static List<String> blockingWork(RecordedUnit u) {
+        List<String> out = new ArrayList<>();
+        for (RelationLock l : u.locks()) {
+            if (!l.mode().blocksWrites()) {
+                continue;
+            }
+            String table = l.table().toString();
+            boolean rewrote = u.rewritten().stream().anyMatch(t -> t.toString().equals(table));
+            boolean scanned = u.scanned().stream().anyMatch(t -> t.toString().equals(table));
+            if (scanned && !rewrote) {
+                out.add("held " + l.mode().sqlName() + " on " + table + " while it read all of " + table
+                        + " in a sequential scan (writes" + (l.mode().blocksReads() ? " and reads" : "")
+                        + " wait for the whole scan, however large the table)");
+            }
+        }
+        return out;
+    }
+
+    /** {@return the reason the test accepts the unit's blocking work with, or null} */
+    private @Nullable String acceptance(RecordedUnit u) {
+        for (String id : u.stepIds()) {
+            String reason = settings.accepted().get(id);
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
+    }
+
+    /** {@return the unit's statement that names the table of the finding, or its last one} */
+    private static String statementFor(RecordedUnit u, String finding) {
+        for (RelationLock l : u.locks()) {
+            if (finding.contains(" on " + l.table() + " ")) {
+                String name = l.table().name().value();
+                for (String sql : u.statements()) {
+                    if (sql.contains(name) && !sql.regionMatches(true, 0, "LOCK TABLE", 0, 10)) {
+                        return Matrix.cap(sql);
+                    }
+                }
+            }
+        }
+        return first(u);
     }
 
     private static String first(RecordedUnit u) {
@@ -889,6 +1228,22 @@ public final class Walker {
                 Role cross = role == Role.OLD ? Role.OLD_TO_NEW : Role.NEW_TO_OLD;
                 String crossError = readAll(path.dataSource(otherRole), reader, List.of(written), other.name());
                 count(cross, v.name() + " -> " + other.name(), "read " + kind, crossError, probe || otherProbe);
+            }
+            for (AppVersion.Change change : v.changes()) {
+                for (Role owner : VERSIONS) {
+                    String error = changeLatest(path, state, STATE_POINT, role, owner, change, probe);
+                    if (!NOTHING_TO_CHANGE.equals(error)) {
+                        count(
+                                role,
+                                v.name(),
+                                "change " + change.record() + ": " + change.name()
+                                        + (owner == role
+                                                ? ""
+                                                : " (of " + version(owner).name() + "'s)"),
+                                error,
+                                probe);
+                    }
+                }
             }
         }
 
@@ -1195,6 +1550,8 @@ public final class Walker {
      *     it was written, such as {@code after expand unit raw-1/expand}
      * @param expected what the writer read back
      * @param probe whether it was written by a probe of a version that may not run in that state
+     * @param change empty for a record as written; else the change that last changed it, by {@code writer} in {@code
+     *     state}, and where it was first written, for the report
      */
     record Entry(
             String kind,
@@ -1203,25 +1560,39 @@ public final class Walker {
             CompatibilityState state,
             String point,
             Object expected,
-            boolean probe) {}
+            boolean probe,
+            String change) {
+        /** {@return a record written, not changed} */
+        Entry(
+                String kind,
+                String key,
+                Role writer,
+                CompatibilityState state,
+                String point,
+                Object expected,
+                boolean probe) {
+            this(kind, key, writer, state, point, expected, probe, "");
+        }
+    }
 
     /** One fresh database with its pools, migrator, lock recorder and the records written so far. */
     private final class Path implements AutoCloseable {
         final TestDatabase database;
         final DataSource admin;
-        final DataSource oldPool;
-        final DataSource newPool;
+        private @Nullable DataSource oldPool;
+        private @Nullable DataSource newPool;
         final LockRecorder recorder;
         final Between between;
         final PostgresMigrator migrator;
         final List<Entry> ledger = new CopyOnWriteArrayList<>();
+        /** The index of the first check of this path. */
+        final int firstCheck = checks.size();
+        /** The plans of the declared queries where their version first ran, by role and query name. */
+        final Map<String, Baseline> baselines = new java.util.concurrent.ConcurrentHashMap<>();
 
         Path(TestDatabase database) {
             this.database = database;
             this.admin = database.dataSource();
-            // Each version gets its own pool, as two deployments would; application_name tells them apart.
-            this.oldPool = database.newDataSource(4, "tandem-compat-old");
-            this.newPool = database.newDataSource(4, "tandem-compat-new");
             this.recorder = LockRecorder.create(admin);
             this.between = new Between(this);
             PostgresOptions options = settings.options();
@@ -1234,8 +1605,28 @@ public final class Walker {
                     PostgresMigrator.create(admin, recorder.attachTo(options).withBatchSizes(batch, batch, batch));
         }
 
+        /**
+         * Opens each version's pool, as two deployments would have their own; application_name tells them apart unless
+         * a version sets its own. Each pool connects once, so that a role that cannot log in fails here.
+         */
+        void openPools() throws SQLException {
+            DataSource old = VersionSessions.pool(database, settings.oldVersion(), "tandem-compat-old");
+            oldPool = old;
+            DataSource neu = VersionSessions.pool(database, settings.newVersion(), "tandem-compat-new");
+            newPool = neu;
+            for (DataSource ds : List.of(old, neu)) {
+                try (Connection c = ds.getConnection()) {
+                    c.isValid(5);
+                }
+            }
+        }
+
         DataSource dataSource(Role role) {
-            return role == Role.OLD ? oldPool : newPool;
+            DataSource ds = role == Role.OLD ? oldPool : newPool;
+            if (ds == null) {
+                throw new IllegalStateException("the versions' pools are opened after the schema and the seed");
+            }
+            return ds;
         }
 
         String nextKey(CompatibilityState state, Role role) {
@@ -1253,6 +1644,7 @@ public final class Walker {
 
         @Override
         public void close() {
+            annotateUnmapped(this);
             try {
                 database.close();
             } catch (RuntimeException e) {
