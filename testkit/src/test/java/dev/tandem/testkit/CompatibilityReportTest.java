@@ -53,16 +53,11 @@ class CompatibilityReportTest {
     }
 
     @Test
-    void assertCompatible_failures_throwsWithEveryFailureAndTheMatrix() {
+    void assertCompatible_failures_throwsWithTheMatrixFirstThenEveryFailure() {
         assertThatThrownBy(FAILED::assertCompatible)
                 .isInstanceOf(AssertionError.class)
                 .hasMessageStartingWith("""
                         Compatibility of plan 'p' (old version v1, new version v2): 2 of 5 checks failed.
-
-                        Failures:
-                          1. EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist
-                          2. CONTRACTED | v1 -> v2 | read customer: 'seed-old-1' (written by v1 in BEFORE_EXPAND): \
-                        v2 reads null but v1 wrote x
 
                         version   operation       | before | expanded | backfilling | verified | contracted \
                         | rb-expanded | rb-backfilled
@@ -72,14 +67,47 @@ class CompatibilityReportTest {
                         + "        | skip        | -            \n")
                 .hasMessageContaining("\nv1        insert customer | ok     | FAIL     | -           | -        | -  ")
                 .hasMessageContaining("\nv1 -> v2  read customer   | -      | -        | -           | -        | FAIL")
-                .hasMessageEndingWith("""
+                .hasMessageContaining("""
                         ok = passed, FAIL = failed, skip = not reached (an earlier phase failed), - = not run (not \
                         required in that state)
                         may run: yes / no = whether Tandem lets the version run in that state (PlanStatus); where it \
                         says no, the version was not run, unless probed: (fail) = a probe failed, not ready \
                         (informational)
                         rb-expanded / rb-backfilled = rolled back from expanded / from backfilled+verified
+
+                        Failures (a cause that repeats is listed once, with every state it failed in):
+                          1. EXPANDED | v1 | insert customer: SQLState 42703: ERROR: column "address" does not exist
+                          2. CONTRACTED | v1 -> v2 | read customer: 'seed-old-1' (written by v1 in BEFORE_EXPAND): \
+                        v2 reads null but v1 wrote x
                         """);
+    }
+
+    @Test
+    void toString_oneCauseInSeveralStates_isListedOnceWithEveryState() {
+        Check again = new Check(
+                CompatibilityState.ROLLED_BACK_FROM_EXPANDED,
+                Role.OLD,
+                "v1",
+                "insert customer",
+                Outcome.FAILED,
+                "SQLState 42703: ERROR: column \"address\" does not exist");
+        Check otherKey = new Check(
+                CompatibilityState.CONTRACTED,
+                Role.OLD_TO_NEW,
+                "v1 -> v2",
+                "read customer",
+                Outcome.FAILED,
+                "'seed-old-7' (written by v1 in BEFORE_EXPAND): v2 reads null but v1 wrote x");
+        CompatibilityReport report = new CompatibilityReport(
+                "p", "v1", "v2", List.of(V1_BEFORE, EXPAND, V1_EXPANDED, CROSS, otherKey, again));
+
+        assertThat(report.failures()).hasSize(4);
+        assertThat(report.toString()).contains("""
+                          1. EXPANDED, ROLLED_BACK_FROM_EXPANDED | v1 | insert customer: SQLState 42703: ERROR: \
+                        column "address" does not exist
+                          2. CONTRACTED | v1 -> v2 | read customer: 'seed-old-1' (written by v1 in BEFORE_EXPAND): \
+                        v2 reads null but v1 wrote x
+                        """).doesNotContain("  3. ");
     }
 
     @Test

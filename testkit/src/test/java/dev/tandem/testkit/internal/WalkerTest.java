@@ -132,4 +132,46 @@ class WalkerTest {
         assertThat(Readiness.of(PlanState.CONTRACTED).why(Role.OLD))
                 .isEqualTo("plan CONTRACTED: the old version may not run once contract has started");
     }
+
+    private static dev.tandem.testkit.RecordedUnit unit(
+            LockMode mode, List<dev.tandem.plan.TableName> rewritten, List<dev.tandem.plan.TableName> scanned) {
+        dev.tandem.plan.TableName customers = dev.tandem.plan.TableName.of("public", "customers");
+        return new dev.tandem.testkit.RecordedUnit(
+                "expand",
+                List.of("raw-1/expand"),
+                List.of("CREATE INDEX customers_name_idx ON customers (name)"),
+                true,
+                java.time.Duration.ofMillis(3),
+                List.of(new dev.tandem.testkit.RelationLock(customers, mode, java.time.Duration.ofMillis(3))),
+                rewritten,
+                scanned);
+    }
+
+    @Test
+    void blockingWork_scanUnderALockThatBlocksWrites_isAFindingWhateverItsDuration() {
+        List<dev.tandem.plan.TableName> customers = List.of(dev.tandem.plan.TableName.of("public", "customers"));
+
+        assertThat(Walker.blockingWork(unit(LockMode.SHARE, List.of(), customers)))
+                .containsExactly("held SHARE on public.customers while it read all of public.customers in a"
+                        + " sequential scan (writes wait for the whole scan, however large the table)");
+        assertThat(Walker.blockingWork(unit(LockMode.ACCESS_EXCLUSIVE, List.of(), customers)))
+                .singleElement()
+                .asString()
+                .contains("(writes and reads wait");
+    }
+
+    @Test
+    void blockingWork_scanUnderAWeakLock_orNoScan_orARewrite_isNoScanFinding() {
+        List<dev.tandem.plan.TableName> customers = List.of(dev.tandem.plan.TableName.of("public", "customers"));
+
+        // VALIDATE CONSTRAINT, CREATE INDEX CONCURRENTLY: SHARE UPDATE EXCLUSIVE lets writes go on
+        assertThat(Walker.blockingWork(unit(LockMode.SHARE_UPDATE_EXCLUSIVE, List.of(), customers)))
+                .isEmpty();
+        // catalog-only DDL under ACCESS EXCLUSIVE
+        assertThat(Walker.blockingWork(unit(LockMode.ACCESS_EXCLUSIVE, List.of(), List.of())))
+                .isEmpty();
+        // a rewrite is reported as a rewrite, not twice
+        assertThat(Walker.blockingWork(unit(LockMode.ACCESS_EXCLUSIVE, customers, customers)))
+                .isEmpty();
+    }
 }
