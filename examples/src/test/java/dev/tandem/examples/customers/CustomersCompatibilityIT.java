@@ -1,5 +1,6 @@
 package dev.tandem.examples.customers;
 
+import dev.tandem.testkit.AppRole;
 import dev.tandem.testkit.AppVersion;
 import dev.tandem.testkit.CompatibilityHarness;
 import dev.tandem.testkit.TandemTest;
@@ -15,7 +16,11 @@ import org.junit.jupiter.api.Test;
  * The harness walks every state of the plan (before expand, expanded, backfilling with version 1 writing, backfilled and
  * verified, contracted, rolled back from expanded and from backfilled), runs each version where the plan's status says
  * it may run (version 1 until contract, version 2 once the backfill is complete), and checks that each reads what the
- * other wrote.
+ * other wrote and what the other changed.
+ *
+ * <p>Each version connects as its own database role, as two deployments would, with only the privileges a DBA granted
+ * on the version 1 schema; version 1's servers run in another time zone, and version 2's driver prepares statements on
+ * the server from their first use. Both declare the lookup that must keep using {@code idx_customers_email}.
  */
 @TandemTest
 class CustomersCompatibilityIT {
@@ -25,6 +30,13 @@ class CustomersCompatibilityIT {
      * it checks those against what their writer read back.
      */
     static final long SEEDED = 1;
+
+    /** What a DBA granted each version's role on the version 1 schema. */
+    static AppRole role(String name) {
+        return AppRole.named(name)
+                .grant("SELECT, INSERT, UPDATE, DELETE ON customers")
+                .grant("USAGE ON SEQUENCE customers_id_seq");
+    }
 
     @Test
     void addressSplit_bothVersionsWorkAtEveryState(CompatibilityHarness harness) {
@@ -60,7 +72,14 @@ class CustomersCompatibilityIT {
                         (ds, key) -> new AppV1(ds)
                                 .get(id(ids, key))
                                 .map(AppV1.Customer::address)
-                                .orElse(null));
+                                .orElse(null))
+                .changes(
+                        "customer",
+                        "move",
+                        (ds, key) -> new AppV1(ds).updateAddress(id(ids, key), movedFor(key).toLine()))
+                .query("customer by email", "SELECT id, address FROM customers WHERE email = $1")
+                .connectsAs(role("customers_v1"))
+                .sessionSetting("TimeZone", "America/Chicago");
     }
 
     /** Version 2 as the harness drives it: the structured address, shown as the same one line for comparison. */
@@ -79,7 +98,15 @@ class CustomersCompatibilityIT {
                         (ds, key) -> line(new AppV2(ds)
                                 .get(id(ids, key))
                                 .map(AppV2.Customer::address)
-                                .orElse(null)));
+                                .orElse(null)))
+                .changes("customer", "move", (ds, key) -> new AppV2(ds).updateAddress(id(ids, key), movedFor(key)))
+                .query("customer by email", "SELECT id, city FROM customers WHERE email = $1")
+                .connectsAs(role("customers_v2"))
+                .connectionProperty("prepareThreshold", "1");
+    }
+
+    static Address movedFor(String key) {
+        return new Address(key + " Oak Ave", "Reno", "NV", "89501");
     }
 
     static Address addressFor(String key) {
