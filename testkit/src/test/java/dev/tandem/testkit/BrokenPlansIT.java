@@ -298,6 +298,34 @@ class BrokenPlansIT {
                         Role.NEW,
                         "CONTRACTED | v2 | query plan: recent customers: reads public.customers in a sequential scan"
                                 + " where it used index customers_created_idx, which is gone"),
+                // a failure that follows a sync decision shows what Tandem recorded
+                new BrokenPlan(
+                        "keeps an old column too narrow for what the new version writes",
+                        CustomersAddress.plan(),
+                        check -> check.schema(ds -> CustomersAddress.exec(
+                                        ds, CustomersAddress.SCHEMA_SQL.replace("address text", "address varchar(60)")))
+                                .newVersion(CustomersAddress.v2()
+                                        .writes(
+                                                "long customer",
+                                                (ds, key) -> CustomersAddress.v2Insert(
+                                                        ds,
+                                                        key,
+                                                        new Address(
+                                                                key + " Avenue of the Extraordinarily Long Names",
+                                                                "Boston",
+                                                                "MA",
+                                                                "02101")))
+                                        .reads("long customer", CustomersAddress::v2Read))
+                                .oldVersion(CustomersAddress.v1()
+                                        .reads(
+                                                "long customer",
+                                                (ds, key) -> Address.parse(CustomersAddress.string(
+                                                        ds,
+                                                        "SELECT address FROM customers WHERE email = ?",
+                                                        CustomersAddress.email(key))))),
+                        CompatibilityState.BACKFILLED_VERIFIED,
+                        Role.NEW_TO_OLD,
+                        "Tandem recorded values it could not map for this plan: \"public\".\"customers\" ["),
                 // 5. rows changed by operations
                 new BrokenPlan(
                         "syncs inserts but not updates (a hand-written trigger)",

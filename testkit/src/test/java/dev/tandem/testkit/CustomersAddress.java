@@ -31,12 +31,13 @@ final class CustomersAddress {
             + " ELSE concat_ws(', ', street_address, city, state, zip_code) END";
 
     /** The v1 schema of the tutorial (docker/init.sql). */
-    static final DatabaseAction SCHEMA = ds -> exec(
-            ds,
-            "CREATE TABLE customers (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL,"
-                    + " email varchar(255) NOT NULL UNIQUE, address text,"
-                    + " created_at timestamp DEFAULT CURRENT_TIMESTAMP, updated_at timestamp DEFAULT CURRENT_TIMESTAMP);"
-                    + " CREATE INDEX customers_created_idx ON customers (created_at)");
+    static final DatabaseAction SCHEMA = ds -> exec(ds, CustomersAddress.SCHEMA_SQL);
+
+    /** The SQL of {@link #SCHEMA}. */
+    static final String SCHEMA_SQL = "CREATE TABLE customers (id SERIAL PRIMARY KEY, name varchar(255) NOT NULL,"
+            + " email varchar(255) NOT NULL UNIQUE, address text,"
+            + " created_at timestamp DEFAULT CURRENT_TIMESTAMP, updated_at timestamp DEFAULT CURRENT_TIMESTAMP);"
+            + " CREATE INDEX customers_created_idx ON customers (created_at)";
 
     /** The role both versions connect as, with what a DBA granted the application on the v1 schema. */
     static final AppRole APP = AppRole.named("tandem_app")
