@@ -39,6 +39,9 @@ class SafePlansIT {
         }
     }
 
+    /** Four parts, with letters outside Latin-1, a combining accent and a character outside the BMP. */
+    static final String UNICODE_ADDRESS = "Łódź Straße 1 \uD83D\uDE80, Sa\u0303o Paulo, SP, 01000-000";
+
     static Stream<SafePlan> catalogue() {
         return Stream.of(
                 new SafePlan(
@@ -46,6 +49,37 @@ class SafePlansIT {
                         CustomersAddress.plan(),
                         UnaryOperator.identity(),
                         "CONTRACTED | v2 | query plan: recent customers: passed (uses customers_created_idx)"),
+                new SafePlan(
+                        "splits Unicode and large values, and NULLs",
+                        CustomersAddress.plan(),
+                        check -> check.oldVersion(CustomersAddress.v1()
+                                        .changes(
+                                                "customer",
+                                                "move abroad",
+                                                (ds, key) -> CustomersAddress.byEmail(
+                                                        ds,
+                                                        "UPDATE customers SET address = ? WHERE email = ?",
+                                                        UNICODE_ADDRESS,
+                                                        key))
+                                        .changes(
+                                                "customer",
+                                                "long street",
+                                                (ds, key) -> CustomersAddress.byEmail(
+                                                        ds,
+                                                        "UPDATE customers SET address = ? WHERE email = ?",
+                                                        "x".repeat(250) + ", Boston, MA, 02101",
+                                                        key)))
+                                .newVersion(CustomersAddress.v2()
+                                        .changes(
+                                                "customer",
+                                                "move abroad",
+                                                (ds, key) -> CustomersAddress.byEmail(
+                                                        ds,
+                                                        "UPDATE customers SET street_address = ?, city = 'Kraków',"
+                                                                + " state = 'MA', zip_code = '30-001' WHERE email = ?",
+                                                        "ul. Świętego Tomasza 1 \uD83C\uDFF0 " + "y".repeat(200),
+                                                        key))),
+                        "BACKFILLED_VERIFIED | v1 | change customer: move abroad (of v2's): passed"),
                 new SafePlan(
                         "builds an index concurrently",
                         BrokenPlansIT.split()

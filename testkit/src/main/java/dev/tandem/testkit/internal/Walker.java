@@ -558,8 +558,8 @@ public final class Walker {
     private static final String NOTHING_TO_CHANGE = "\0nothing to change";
 
     /**
-     * Applies {@code change} as {@code role} to a record of its kind that {@code owner} wrote or changed last (not a
-     * probe's): the oldest one no change touched yet, else the most recent, reads it back, and from then on expects that value; {@return null if that worked, {@link
+     * Applies {@code change} as {@code role} to a record of its kind that {@code owner} wrote (not a probe's): the
+     * oldest one no change touched yet, else the most recent, reads it back, and from then on expects that value; {@return null if that worked, {@link
      * #NOTHING_TO_CHANGE} if there is no such record, else what went wrong}
      */
     private @Nullable String changeLatest(
@@ -577,7 +577,7 @@ public final class Walker {
             int index = -1;
             for (int i = 0; i < path.ledger.size(); i++) {
                 Entry e = path.ledger.get(i);
-                if (e.kind().equals(change.record()) && e.writer() == owner && !e.probe()) {
+                if (e.kind().equals(change.record()) && e.author() == owner && !e.probe()) {
                     if (e.change().isEmpty()) {
                         index = i;
                         break;
@@ -610,7 +610,9 @@ public final class Walker {
                     : target.change().substring(target.change().indexOf("; ") + 2);
             String what = v.name() + "'s '" + change.name() + "' in " + state + (point.isEmpty() ? "" : ", " + point)
                     + "; " + origin;
-            path.ledger.set(index, new Entry(change.record(), target.key(), role, state, point, value, probe, what));
+            path.ledger.set(
+                    index,
+                    new Entry(change.record(), target.key(), role, state, point, value, probe, what, target.author()));
             return null;
         }
     }
@@ -1552,6 +1554,7 @@ public final class Walker {
      * @param probe whether it was written by a probe of a version that may not run in that state
      * @param change empty for a record as written; else the change that last changed it, by {@code writer} in {@code
      *     state}, and where it was first written, for the report
+     * @param author the version that wrote the record first; {@code writer} changed it last
      */
     record Entry(
             String kind,
@@ -1561,7 +1564,8 @@ public final class Walker {
             String point,
             Object expected,
             boolean probe,
-            String change) {
+            String change,
+            Role author) {
         /** {@return a record written, not changed} */
         Entry(
                 String kind,
@@ -1571,7 +1575,7 @@ public final class Walker {
                 String point,
                 Object expected,
                 boolean probe) {
-            this(kind, key, writer, state, point, expected, probe, "");
+            this(kind, key, writer, state, point, expected, probe, "", writer);
         }
     }
 
