@@ -26,14 +26,16 @@ final class VersionSessions {
     /**
      * Creates each role that does not exist yet as a plain login role.
      *
-     * @throws SQLException if a role could not be created, or names the user the harness itself connects as
+     * @throws SQLException if a role could not be created
+     * @throws IllegalArgumentException if a role is the user the harness itself connects as, or a superuser
      */
     static void createRoles(DataSource admin, String adminUser, List<AppRole> roles) throws SQLException {
         try (Connection c = admin.getConnection()) {
             c.setAutoCommit(true);
             for (AppRole role : roles) {
                 if (role.name().equals(adminUser)) {
-                    throw new SQLException("role " + role.name() + " is the user the harness runs the migration as;"
+                    throw new IllegalArgumentException("role " + role.name()
+                            + " is the user the harness runs the migration as;"
                             + " name the application's own role in connectsAs(AppRole.named(..))");
                 }
                 if (!exists(c, role.name())) {
@@ -46,7 +48,8 @@ final class VersionSessions {
                     }
                 }
                 if (superuser(c, role.name())) {
-                    throw new SQLException("role " + role.name() + " exists on the test server as a superuser, which"
+                    throw new IllegalArgumentException("role " + role.name()
+                            + " exists on the test server as a superuser, which"
                             + " passes every privilege check; name another role for the application");
                 }
             }
