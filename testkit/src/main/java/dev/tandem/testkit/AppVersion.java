@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  *     .reads("customer", (ds, key) -> repository(ds).findByEmail(key + "@example.com").address());
  * }</pre>
  *
+ * <p>A version may also {@linkplain #changes change} existing records, declare the {@linkplain #query queries} that
+ * must keep their index, and connect as {@linkplain #connectsAs its own role} with its own {@linkplain #sessionSetting
+ * session settings} and {@linkplain #connectionProperty driver properties}, as its servers do in production.
+ *
  * <p>Instances are immutable and thread-safe: every method returns a new value and leaves the receiver unchanged. The
  * operations, writers and readers it holds must be thread-safe too.
  */

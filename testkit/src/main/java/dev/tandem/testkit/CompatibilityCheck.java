@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +41,16 @@ import org.jspecify.annotations.Nullable;
  *   <li>inside expand, contract and rollback, runs the versions that may run there (the old one during expand and
  *       rollback, the new one during contract) after every unit of work but the last, so that a plan that breaks a
  *       version between two of its units fails too ({@link #probeBetweenUnits});
- *   <li>fails the plan itself when a phase fails, the verification finds inconsistent or unmapped rows, a phase
- *       rewrites a table, or holds a lock that blocks reads for longer than {@link #maxReadBlockingLock}.
+ *   <li>applies each version's {@linkplain AppVersion#changes changes} to records either version wrote, and expects
+ *       every reader to see the changed value;
+ *   <li>EXPLAINs each version's {@linkplain AppVersion#query declared queries} and fails a state whose plan reads a
+ *       table in a sequential scan where the version's first state used an index;
+ *   <li>runs each version as its {@linkplain AppVersion#connectsAs own role}, with its session settings and driver
+ *       properties;
+ *   <li>fails the plan itself when a phase fails, the verification finds inconsistent or unmapped rows, a unit holds a
+ *       lock that blocks writes while it scans a whole table ({@link #acceptBlockingWork} to accept) or rewrites one
+ *       ({@link #allowRewrites}), a phase holds a lock that blocks reads for longer than {@link #maxReadBlockingLock},
+ *       or a rollback leaves the schema other than it was before expand or cannot be followed by another expand.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe: every method returns a new value and leaves the receiver unchanged.
@@ -64,59 +73,82 @@ public final class CompatibilityCheck {
     private final Map<String, String> accepted;
     private final long queryPlanMinRows;
 
-    private CompatibilityCheck(
-            MigrationPlan plan,
-            Supplier<TestDatabase> databases,
-            PostgresOptions options,
-            @Nullable DatabaseAction schema,
-            @Nullable DatabaseAction seed,
-            @Nullable AppVersion oldVersion,
-            @Nullable AppVersion newVersion,
-            int seedRecords,
-            int batchSize,
-            Duration maxReadBlockingLock,
-            boolean allowRewrites,
-            PhaseRunner phases,
-            Set<CompatibilityState> probes,
-            boolean betweenUnits,
-            Map<String, String> accepted,
-            long queryPlanMinRows) {
-        this.plan = plan;
-        this.databases = databases;
-        this.options = options;
-        this.schema = schema;
-        this.seed = seed;
-        this.oldVersion = oldVersion;
-        this.newVersion = newVersion;
-        this.seedRecords = seedRecords;
-        this.batchSize = batchSize;
-        this.maxReadBlockingLock = maxReadBlockingLock;
-        this.allowRewrites = allowRewrites;
-        this.phases = phases;
-        this.probes = probes;
-        this.betweenUnits = betweenUnits;
-        this.accepted = accepted;
-        this.queryPlanMinRows = queryPlanMinRows;
+    /** The settings of a check, copied and changed by each method that returns a new check. */
+    private static final class Settings {
+        final MigrationPlan plan;
+        final Supplier<TestDatabase> databases;
+        final PostgresOptions options;
+
+        @Nullable
+        DatabaseAction schema;
+
+        @Nullable
+        DatabaseAction seed;
+
+        @Nullable
+        AppVersion oldVersion;
+
+        @Nullable
+        AppVersion newVersion;
+
+        int seedRecords = 20;
+        int batchSize = 5;
+        Duration maxReadBlockingLock = Duration.ofSeconds(2);
+        boolean allowRewrites;
+        PhaseRunner phases = PhaseRunner.DEFAULT;
+        Set<CompatibilityState> probes = Set.of();
+        boolean betweenUnits = true;
+        Map<String, String> accepted = Map.of();
+        long queryPlanMinRows;
+
+        Settings(MigrationPlan plan, Supplier<TestDatabase> databases, PostgresOptions options) {
+            this.plan = plan;
+            this.databases = databases;
+            this.options = options;
+        }
+    }
+
+    private CompatibilityCheck(Settings s) {
+        this.plan = s.plan;
+        this.databases = s.databases;
+        this.options = s.options;
+        this.schema = s.schema;
+        this.seed = s.seed;
+        this.oldVersion = s.oldVersion;
+        this.newVersion = s.newVersion;
+        this.seedRecords = s.seedRecords;
+        this.batchSize = s.batchSize;
+        this.maxReadBlockingLock = s.maxReadBlockingLock;
+        this.allowRewrites = s.allowRewrites;
+        this.phases = s.phases;
+        this.probes = s.probes;
+        this.betweenUnits = s.betweenUnits;
+        this.accepted = s.accepted;
+        this.queryPlanMinRows = s.queryPlanMinRows;
+    }
+
+    /** {@return a check with this one's settings as {@code change} leaves them; this check is unchanged} */
+    private CompatibilityCheck with(Consumer<Settings> change) {
+        Settings s = new Settings(plan, databases, options);
+        s.schema = schema;
+        s.seed = seed;
+        s.oldVersion = oldVersion;
+        s.newVersion = newVersion;
+        s.seedRecords = seedRecords;
+        s.batchSize = batchSize;
+        s.maxReadBlockingLock = maxReadBlockingLock;
+        s.allowRewrites = allowRewrites;
+        s.phases = phases;
+        s.probes = probes;
+        s.betweenUnits = betweenUnits;
+        s.accepted = accepted;
+        s.queryPlanMinRows = queryPlanMinRows;
+        change.accept(s);
+        return new CompatibilityCheck(s);
     }
 
     static CompatibilityCheck start(MigrationPlan plan, Supplier<TestDatabase> databases, PostgresOptions options) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                null,
-                null,
-                null,
-                null,
-                20,
-                5,
-                Duration.ofSeconds(2),
-                false,
-                PhaseRunner.DEFAULT,
-                Set.of(),
-                true,
-                Map.of(),
-                0);
+        return new CompatibilityCheck(new Settings(plan, databases, options));
     }
 
     /**
@@ -125,23 +157,7 @@ public final class CompatibilityCheck {
      * @param schema creates the tables as the old version expects them, for example with your real migrations
      */
     public CompatibilityCheck schema(DatabaseAction schema) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                requireNonNull(schema, "schema"),
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.schema = requireNonNull(schema, "schema"));
     }
 
     /**
@@ -152,23 +168,7 @@ public final class CompatibilityCheck {
      * @param seed loads data, for example {@code INSERT ... SELECT ... FROM generate_series(1, 1000)}
      */
     public CompatibilityCheck seed(DatabaseAction seed) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                requireNonNull(seed, "seed"),
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.seed = requireNonNull(seed, "seed"));
     }
 
     /**
@@ -177,23 +177,7 @@ public final class CompatibilityCheck {
      * @param version the old version
      */
     public CompatibilityCheck oldVersion(AppVersion version) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                requireNonNull(version, "version"),
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.oldVersion = requireNonNull(version, "version"));
     }
 
     /**
@@ -202,23 +186,7 @@ public final class CompatibilityCheck {
      * @param version the new version
      */
     public CompatibilityCheck newVersion(AppVersion version) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                requireNonNull(version, "version"),
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.newVersion = requireNonNull(version, "version"));
     }
 
     /**
@@ -232,23 +200,7 @@ public final class CompatibilityCheck {
         if (count < 0) {
             throw new IllegalArgumentException("seedRecords must be >= 0 but was " + count);
         }
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                count,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.seedRecords = count);
     }
 
     /**
@@ -262,23 +214,7 @@ public final class CompatibilityCheck {
         if (rows < 1) {
             throw new IllegalArgumentException("backfillBatchSize must be >= 1 but was " + rows);
         }
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                rows,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.batchSize = rows);
     }
 
     /**
@@ -289,23 +225,7 @@ public final class CompatibilityCheck {
      */
     public CompatibilityCheck maxReadBlockingLock(Duration max) {
         requireNonNull(max, "max");
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                max,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.maxReadBlockingLock = max);
     }
 
     /**
@@ -313,23 +233,7 @@ public final class CompatibilityCheck {
      * unchanged}
      */
     public CompatibilityCheck allowRewrites() {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                true,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.allowRewrites = true);
     }
 
     /**
@@ -363,23 +267,7 @@ public final class CompatibilityCheck {
         for (CompatibilityState s : states) {
             chosen.add(requireNonNull(s, "state"));
         }
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                Collections.unmodifiableSet(chosen),
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.probes = Collections.unmodifiableSet(chosen));
     }
 
     /**
@@ -399,23 +287,7 @@ public final class CompatibilityCheck {
      * @param enabled {@code false} to check only in the states, which is faster for a plan with many units
      */
     public CompatibilityCheck probeBetweenUnits(boolean enabled) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                enabled,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.betweenUnits = enabled);
     }
 
     /**
@@ -442,23 +314,7 @@ public final class CompatibilityCheck {
         }
         Map<String, String> next = new LinkedHashMap<>(accepted);
         next.put(stepId, reason);
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                Map.copyOf(next),
-                queryPlanMinRows);
+        return with(s -> s.accepted = Map.copyOf(next));
     }
 
     /**
@@ -472,23 +328,7 @@ public final class CompatibilityCheck {
         if (rows < 0) {
             throw new IllegalArgumentException("queryPlanMinRows must be >= 0 but was " + rows);
         }
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                phases,
-                probes,
-                betweenUnits,
-                accepted,
-                rows);
+        return with(s -> s.queryPlanMinRows = rows);
     }
 
     /**
@@ -497,23 +337,7 @@ public final class CompatibilityCheck {
      * @param phases how each phase runs, for example with {@code forceContract}
      */
     public CompatibilityCheck phases(PhaseRunner phases) {
-        return new CompatibilityCheck(
-                plan,
-                databases,
-                options,
-                schema,
-                seed,
-                oldVersion,
-                newVersion,
-                seedRecords,
-                batchSize,
-                maxReadBlockingLock,
-                allowRewrites,
-                requireNonNull(phases, "phases"),
-                probes,
-                betweenUnits,
-                accepted,
-                queryPlanMinRows);
+        return with(s -> s.phases = requireNonNull(phases, "phases"));
     }
 
     /**
