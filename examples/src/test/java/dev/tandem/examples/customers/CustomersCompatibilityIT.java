@@ -76,7 +76,8 @@ class CustomersCompatibilityIT {
                 .changes(
                         "customer",
                         "move",
-                        (ds, key) -> new AppV1(ds).updateAddress(id(ids, key), movedFor(key).toLine()))
+                        (ds, key) -> new AppV1(ds)
+                                .updateAddress(id(ids, key), movedFor(key).toLine()))
                 .query("customer by email", "SELECT id, address FROM customers WHERE email = $1")
                 .connectsAs(role("customers_v1"))
                 .sessionSetting("TimeZone", "America/Chicago");
