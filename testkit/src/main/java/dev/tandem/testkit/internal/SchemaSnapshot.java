@@ -77,7 +77,7 @@ final class SchemaSnapshot {
                     + " || t.tgenabled::text || ')' END"
                     + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND "
-                    + USER_SCHEMAS + " AND ? IS NOT NULL",
+                    + USER_SCHEMAS,
             // functions and procedures
             "SELECT 'function ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '('"
                     + " || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',"
@@ -85,14 +85,14 @@ final class SchemaSnapshot {
                     + " || CASE WHEN p.prosecdef THEN ', security definer' ELSE '' END"
                     + " || ', grants ' || coalesce(p.proacl::text, 'default')"
                     + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-                    + " WHERE p.prokind IN ('f', 'p') AND " + USER_SCHEMAS + " AND ? IS NOT NULL"
+                    + " WHERE p.prokind IN ('f', 'p') AND " + USER_SCHEMAS
                     + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_proc'::regclass"
                     + " AND e.objid = p.oid AND e.deptype = 'e')",
             // view definitions
             "SELECT 'definition of ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname),"
                     + " pg_catalog.pg_get_viewdef(c.oid)"
                     + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                    + " WHERE c.relkind IN ('v', 'm') AND " + USER_SCHEMAS + " AND ? IS NOT NULL",
+                    + " WHERE c.relkind IN ('v', 'm') AND " + USER_SCHEMAS,
             // enum and domain types
             "SELECT CASE t.typtype WHEN 'e' THEN 'enum ' ELSE 'domain ' END || pg_catalog.quote_ident(n.nspname) || '.'"
                     + " || pg_catalog.quote_ident(t.typname), CASE t.typtype WHEN 'e' THEN (SELECT"
@@ -100,7 +100,7 @@ final class SchemaSnapshot {
                     + " WHERE e.enumtypid = t.oid) ELSE pg_catalog.format_type(t.typbasetype, t.typtypmod)"
                     + " || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END END"
                     + " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-                    + " WHERE t.typtype IN ('e', 'd') AND " + USER_SCHEMAS + " AND ? IS NOT NULL");
+                    + " WHERE t.typtype IN ('e', 'd') AND " + USER_SCHEMAS);
 
     private final Map<String, String> objects;
 
@@ -118,7 +118,9 @@ final class SchemaSnapshot {
         try (Connection c = admin.getConnection()) {
             for (String sql : QUERIES) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, stateSchema);
+                    if (sql.indexOf('?') >= 0) {
+                        ps.setString(1, stateSchema);
+                    }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             objects.put(rs.getString(1), Objects.requireNonNullElse(rs.getString(2), ""));

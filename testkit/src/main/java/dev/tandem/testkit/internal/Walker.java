@@ -444,25 +444,14 @@ public final class Walker {
                 continue;
             }
             boolean probe = !ready.mayRun(role);
-            AppVersion v = version(role);
-            for (AppVersion.Change change : v.changes()) {
-                for (Role owner : VERSIONS) {
-                    String error = changeLatest(path, state, point, role, owner, change, probe);
-                    if (!NOTHING_TO_CHANGE.equals(error)) {
-                        sink.outcome(
-                                state,
-                                role,
-                                v.name(),
-                                "change " + change.record() + ": " + change.name()
-                                        + (owner == role
-                                                ? ""
-                                                : " (of " + version(owner).name() + "'s)"),
-                                probe,
-                                error,
-                                "");
-                    }
-                }
-            }
+            String name = version(role).name();
+            applyChanges(
+                    path,
+                    state,
+                    point,
+                    role,
+                    probe,
+                    (operation, error) -> sink.outcome(state, role, name, operation, probe, error, ""));
         }
         for (Role reader : VERSIONS) {
             if (ready.mayRun(reader) || probes) {
@@ -552,6 +541,33 @@ public final class Walker {
         }
         path.ledger.add(new Entry(kind, key, role, state, point, value, probe));
         return null;
+    }
+
+    /** Where {@link #applyChanges} reports each change it made. */
+    @FunctionalInterface
+    private interface ChangeOutcome {
+        void accept(String operation, @Nullable String error);
+    }
+
+    /**
+     * Applies each change of the version, as {@code role}, to a record of each version (see {@link #changeLatest}),
+     * and reports each one that found a record to change, named like {@code change customer: move (of v1's)}.
+     */
+    private void applyChanges(
+            Path path, CompatibilityState state, String point, Role role, boolean probe, ChangeOutcome report) {
+        for (AppVersion.Change change : version(role).changes()) {
+            for (Role owner : VERSIONS) {
+                String error = changeLatest(path, state, point, role, owner, change, probe);
+                if (!NOTHING_TO_CHANGE.equals(error)) {
+                    report.accept(
+                            "change " + change.record() + ": " + change.name()
+                                    + (owner == role
+                                            ? ""
+                                            : " (of " + version(owner).name() + "'s)"),
+                            error);
+                }
+            }
+        }
     }
 
     /** What {@link #changeLatest} returns when there is no record to change. */
@@ -1231,22 +1247,13 @@ public final class Walker {
                 String crossError = readAll(path.dataSource(otherRole), reader, List.of(written), other.name());
                 count(cross, v.name() + " -> " + other.name(), "read " + kind, crossError, probe || otherProbe);
             }
-            for (AppVersion.Change change : v.changes()) {
-                for (Role owner : VERSIONS) {
-                    String error = changeLatest(path, state, STATE_POINT, role, owner, change, probe);
-                    if (!NOTHING_TO_CHANGE.equals(error)) {
-                        count(
-                                role,
-                                v.name(),
-                                "change " + change.record() + ": " + change.name()
-                                        + (owner == role
-                                                ? ""
-                                                : " (of " + version(owner).name() + "'s)"),
-                                error,
-                                probe);
-                    }
-                }
-            }
+            applyChanges(
+                    path,
+                    state,
+                    STATE_POINT,
+                    role,
+                    probe,
+                    (operation, error) -> count(role, v.name(), operation, error, probe));
         }
 
         private void count(Role r, String version, String operation, @Nullable String error, boolean probed) {
