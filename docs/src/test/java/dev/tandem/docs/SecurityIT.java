@@ -74,7 +74,9 @@ class SecurityIT {
                 db.dataSource(),
                 "SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'tandem'::regnamespace"
                         + " AND p.proname LIKE 'sync\\_%\\_record'");
-        execute(app, "SELECT " + record.replace("(integer,text,text,text,text)", "(3, 'forward', NULL, 'planted', NULL)"));
+        execute(
+                app,
+                "SELECT " + record.replace("(integer,text,text,text,text)", "(3, 'forward', NULL, 'planted', NULL)"));
         assertThat(migrator.unmapped(plan, 10)).extracting(UnmappedRow::key).containsExactly(java.util.List.of("2"));
         // ... nor switch the sync off: tandem.sync is honoured for members of the table's owner only
         try (Connection c = app.getConnection();
