@@ -131,10 +131,10 @@ DECLARE
   _tandem_new_side boolean;
   _tandem_writer record;
 BEGIN
+  IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(10::pg_catalog.oid, 'MEMBER') THEN
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
-    IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER') THEN
-      RETURN NEW;
-    END IF;
     _tandem_old_side := NEW."address" IS NOT NULL;
     _tandem_new_side := NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL;
   ELSE
@@ -282,8 +282,11 @@ GRANT EXECUTE ON FUNCTION "tandem"."sync_525aaa166d_pending" TO PUBLIC;
 CREATE TRIGGER "tandem_sync_525aaa166d_ins" BEFORE INSERT ON "public"."customers" FOR EACH ROW
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
-CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "street_address", "city", "state", "zip_code", "id" ON "public"."customers" FOR EACH ROW
-  WHEN (pg_catalog.current_setting('tandem.sync', true) IS DISTINCT FROM 'off' OR NOT pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER'))
+CREATE TRIGGER "tandem_sync_525aaa166d_upd" BEFORE UPDATE OF "address", "id" ON "public"."customers" FOR EACH ROW
+  EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
+-- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
+CREATE TRIGGER "tandem_sync_525aaa166d_upn" BEFORE UPDATE OF "street_address", "city", "state", "zip_code" ON "public"."customers" FOR EACH ROW
+  WHEN (pg_catalog.current_setting('tandem.sync', true) IS DISTINCT FROM 'off' OR NOT pg_catalog.pg_has_role(10::pg_catalog.oid, 'MEMBER'))
   EXECUTE FUNCTION "tandem"."sync_525aaa166d"();
 -- customers.address/sync: SHARE ROW EXCLUSIVE on "public"."customers"
 CREATE TRIGGER "tandem_sync_525aaa166d_nts" AFTER INSERT OR UPDATE OF "address", "street_address", "city", "state", "zip_code", "id" ON "public"."customers" FOR EACH STATEMENT
@@ -293,7 +296,7 @@ CREATE TRIGGER "tandem_sync_525aaa166d_nts" AFTER INSERT OR UPDATE OF "address",
 == BACKFILL ==
 -- customers.address/backfill: ACCESS SHARE on "public"."customers"; once: the fixed upper bound, taken after the sync trigger exists
 SELECT t."id"::text FROM "public"."customers" t ORDER BY t."id" DESC LIMIT 1;
--- customers.address/backfill: no table lock; per batch, each its own transaction: the sync trigger skips the batch (honoured only for members of the table's owner); with SET LOCAL session_replication_role = replica too when the migrator may set it, so application triggers do not fire either
+-- customers.address/backfill: no table lock; per batch, each its own transaction: the sync trigger skips the batch (honoured only for members of the table's owner); with SET LOCAL session_replication_role = replica too when the migrator may set it, so application triggers do not fire either; and with SET LOCAL synchronous_commit = off unless PostgresOptions.withBackfillSynchronousCommit(true): a batch lost in a crash is lost with its cursor and redone
 SET LOCAL tandem.sync = 'off';
 -- customers.address/backfill: ACCESS SHARE on "public"."customers"; only after an empty batch: skips a gap in the keys; batches are key spans (lo, lo + size]
 SELECT min(t."id")::text FROM "public"."customers" t WHERE t."id" > ?::integer;
@@ -348,6 +351,8 @@ DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upn" ON "public"."customers";
+-- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nts" ON "public"."customers";
 -- customers.address/drop: ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nti" ON "public"."customers";
@@ -371,6 +376,8 @@ LOCK TABLE ONLY "public"."customers" IN ACCESS EXCLUSIVE MODE;
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_ins" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upd" ON "public"."customers";
+-- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
+DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_upn" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"
 DROP TRIGGER IF EXISTS "tandem_sync_525aaa166d_nts" ON "public"."customers";
 -- customers.address/sync (+4): ACCESS EXCLUSIVE on "public"."customers"

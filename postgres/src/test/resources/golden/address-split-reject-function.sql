@@ -19,10 +19,10 @@ DECLARE
   _tandem_new_side boolean;
   _tandem_writer record;
 BEGIN
+  IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(10::pg_catalog.oid, 'MEMBER') THEN
+    RETURN NEW;
+  END IF;
   IF TG_OP = 'INSERT' THEN
-    IF pg_catalog.current_setting('tandem.sync', true) = 'off' AND pg_catalog.pg_has_role(CURRENT_USER, 10::pg_catalog.oid, 'MEMBER') THEN
-      RETURN NEW;
-    END IF;
     _tandem_old_side := NEW."address" IS NOT NULL;
     _tandem_new_side := NEW."street_address" IS NOT NULL OR NEW."city" IS NOT NULL OR NEW."state" IS NOT NULL OR NEW."zip_code" IS NOT NULL;
   ELSE

@@ -45,6 +45,7 @@ public final class PostgresOptions {
     private final boolean backfillFiresTriggers;
     private final OldVersionGuard oldVersionGuard;
     private final BackfillListener backfillListener;
+    private final boolean backfillSynchronousCommit;
 
     private PostgresOptions(
             Identifier defaultSchema,
@@ -71,7 +72,9 @@ public final class PostgresOptions {
             ExecutionListener listener,
             boolean backfillFiresTriggers,
             OldVersionGuard oldVersionGuard,
-            BackfillListener backfillListener) {
+            BackfillListener backfillListener,
+            boolean backfillSynchronousCommit) {
+        this.backfillSynchronousCommit = backfillSynchronousCommit;
         this.backfillFiresTriggers = backfillFiresTriggers;
         this.oldVersionGuard = oldVersionGuard;
         this.backfillListener = backfillListener;
@@ -124,7 +127,8 @@ public final class PostgresOptions {
             ExecutionListener.NONE,
             false,
             OldVersionGuard.NONE,
-            BackfillListener.NONE);
+            BackfillListener.NONE,
+            false);
 
     /**
      * {@return the defaults: schema {@code public}, state schema {@code tandem}, {@code lock_timeout} 500 ms per attempt
@@ -175,8 +179,10 @@ public final class PostgresOptions {
         boolean backfillFiresTriggers;
         OldVersionGuard oldVersionGuard;
         BackfillListener backfillListener;
+        boolean backfillSynchronousCommit;
 
         Builder(PostgresOptions o) {
+            backfillSynchronousCommit = o.backfillSynchronousCommit;
             backfillFiresTriggers = o.backfillFiresTriggers;
             oldVersionGuard = o.oldVersionGuard;
             backfillListener = o.backfillListener;
@@ -236,7 +242,8 @@ public final class PostgresOptions {
                     listener,
                     backfillFiresTriggers,
                     oldVersionGuard,
-                    backfillListener);
+                    backfillListener,
+                    backfillSynchronousCommit);
         }
     }
 
@@ -388,6 +395,24 @@ public final class PostgresOptions {
     public PostgresOptions withMaxLockHold(Duration bound) {
         Duration d = positive(bound, "maxLockHold", Duration.ofMillis(1));
         return copy(b -> b.maxLockHold = d);
+    }
+
+    /**
+     * {@return a copy whose backfill batches wait for their commit to be flushed to disk, as other transactions do
+     * (default: they do not); the receiver is unchanged}
+     *
+     * <p>By default every batch commits with {@code synchronous_commit = off}: it does not wait for its WAL to reach
+     * disk (or a synchronous standby), so it releases its row locks sooner and the backfill runs faster. A crash of the
+     * server can lose the last batches committed in the fraction of a second before it, but never part of one: a
+     * batch and its saved cursor are one transaction, so the next run redoes exactly what was lost. Any later
+     * transaction that commits normally (an application write that read a backfilled row, Tandem's own phase changes)
+     * flushes the batches before it. Turn this on when a policy requires every commit to wait, for example a
+     * synchronous standby that must never be more than one transaction behind.
+     *
+     * @param synchronous whether batches wait for the flush
+     */
+    public PostgresOptions withBackfillSynchronousCommit(boolean synchronous) {
+        return copy(b -> b.backfillSynchronousCommit = synchronous);
     }
 
     /**
@@ -612,6 +637,11 @@ public final class PostgresOptions {
         return maxLockHold;
     }
 
+    /** {@return whether backfill batches wait for their commit to be flushed} */
+    public boolean backfillSynchronousCommit() {
+        return backfillSynchronousCommit;
+    }
+
     /** {@return the pause between backfill batches} */
     public Duration batchPause() {
         return batchPause;
@@ -663,6 +693,7 @@ public final class PostgresOptions {
                 + ", batchTimeouts=" + batchStatementTimeout + "/" + batchLockTimeout + ", healthCheck="
                 + (healthCheck == null ? "none" : healthCheck.sql()) + ", verifyBatchSize=" + verifyBatchSize
                 + ", applicationName=" + applicationName + ", backfillFiresTriggers=" + backfillFiresTriggers
+                + ", backfillSynchronousCommit=" + backfillSynchronousCommit
                 + ", oldVersionGuard=" + oldVersionGuard + "]";
     }
 }

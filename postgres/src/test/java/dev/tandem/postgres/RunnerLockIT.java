@@ -109,8 +109,9 @@ class RunnerLockIT {
                 .isEqualTo(5);
         assertThat(Db.count(ds, "SELECT count(*) FROM tandem.events WHERE outcome <> 'ok'"))
                 .isZero();
-        // BEFORE INSERT, BEFORE UPDATE, and one AFTER INSERT OR UPDATE statement trigger that records unmapped values
-        assertThat(Db.triggers(ds, "customers")).isEqualTo(3);
+        // BEFORE INSERT, BEFORE UPDATE of the old side and key, BEFORE UPDATE of the new side, and one AFTER INSERT OR
+        // UPDATE statement trigger that records unmapped values
+        assertThat(Db.triggers(ds, "customers")).isEqualTo(4);
     }
 
     static void await(CountDownLatch latch) {

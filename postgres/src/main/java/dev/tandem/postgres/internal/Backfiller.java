@@ -416,6 +416,10 @@ public final class Backfiller {
                     + " pg_catalog.set_config('statement_timeout', '"
                     + options.batchStatementTimeout().toMillis() + "ms', true),"
                     + " pg_catalog.set_config('" + Names.SYNC_SETTING + "', 'off', true)"
+                    // a lost batch is lost with its cursor, so the next run redoes it: no need to wait for the flush
+                    + (options.backfillSynchronousCommit()
+                            ? ""
+                            : ", pg_catalog.set_config('synchronous_commit', 'off', true)")
                     + (replica ? ", pg_catalog.set_config('session_replication_role', 'replica', true)" : ""));
         }
     }

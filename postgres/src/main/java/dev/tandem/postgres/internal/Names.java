@@ -177,6 +177,17 @@ public final class Names {
     }
 
     /**
+     * {@return the name of the sync rule's second UPDATE trigger, for writes that name only new-side columns; it sorts
+     * after {@link #updateTrigger}, so when a statement names both sides the first one has already synced the row}
+     *
+     * @param planId plan id
+     * @param rule the sync rule
+     */
+    public static Identifier updateNewSideTrigger(String planId, DualWrite rule) {
+        return Identifier.of("tandem_sync_" + hash(planId, rule.id().value()) + "_upn");
+    }
+
+    /**
      * {@return the stem of the names of a column move's functions and triggers: one per source and target table of a
      * plan, whichever step (expand or contract) asks}
      *

@@ -761,7 +761,9 @@ public final class PostgresRenderer {
                 false,
                 "per batch, each its own transaction: the sync trigger skips the batch (honoured only for members of"
                         + " the table's owner); with SET LOCAL session_replication_role = replica too when the"
-                        + " migrator may set it, so application triggers do not fire either"));
+                        + " migrator may set it, so application triggers do not fire either; and with SET LOCAL"
+                        + " synchronous_commit = off unless PostgresOptions.withBackfillSynchronousCommit(true): a"
+                        + " batch lost in a crash is lost with its cursor and redone"));
         if (nextKey == null) {
             explained.add(new RenderedStatement(
                     bounds.next(), LockMode.ACCESS_SHARE, t, false, false, "per batch: finds the batch's upper key"));

@@ -538,6 +538,7 @@ public final class Preflight {
             if (renderer.qualify(d.table()).equals(t)) {
                 out.add(Names.insertTrigger(plan.id(), d).value());
                 out.add(Names.updateTrigger(plan.id(), d).value());
+                out.add(Names.updateNewSideTrigger(plan.id(), d).value());
                 out.add(Names.noteStatementTrigger(plan.id(), d).value());
                 out.add(Names.noteInsertTrigger(plan.id(), d).value());
                 out.add(Names.noteUpdateTrigger(plan.id(), d).value());

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The SQL of one sync rule's triggers. Pure.
@@ -110,6 +111,10 @@ final class SyncTriggers {
         }
         out.add(RenderedStatement.of(insertTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
         out.add(RenderedStatement.of(updateTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
+        String newSide = updateNewSideTrigger();
+        if (newSide != null) {
+            out.add(RenderedStatement.of(newSide, LockMode.SHARE_ROW_EXCLUSIVE, table));
+        }
         if (records()) {
             out.add(RenderedStatement.of(noteTrigger(), LockMode.SHARE_ROW_EXCLUSIVE, table));
         }
@@ -128,6 +133,7 @@ final class SyncTriggers {
         for (Identifier trigger : List.of(
                 Names.insertTrigger(planId, rule),
                 Names.updateTrigger(planId, rule),
+                Names.updateNewSideTrigger(planId, rule),
                 Names.noteStatementTrigger(planId, rule),
                 // the row-level triggers of earlier Tandem versions, if a rule they installed is rolled back now
                 Names.noteInsertTrigger(planId, rule),
@@ -220,11 +226,11 @@ final class SyncTriggers {
         b.append("  ").append(p).append("_new_side boolean;\n");
         b.append("  ").append(p).append("_writer record;\n");
         b.append("BEGIN\n");
+        // only the new-side update trigger's WHEN clause checks this; the other two have none (see updateTrigger)
+        b.append("  IF ").append(bypassed()).append(" THEN\n");
+        b.append("    RETURN NEW;\n");
+        b.append("  END IF;\n");
         b.append("  IF TG_OP = 'INSERT' THEN\n");
-        // the update trigger's WHEN clause checks this; the insert trigger has none (see insertTrigger)
-        b.append("    IF ").append(bypassed()).append(" THEN\n");
-        b.append("      RETURN NEW;\n");
-        b.append("    END IF;\n");
         b.append("    ")
                 .append(p)
                 .append("_old_side := ")
@@ -783,14 +789,14 @@ final class SyncTriggers {
      * backfill's own batches): they could drop the trigger anyway. Any other writer's setting is ignored.
      */
     private String bypassed() {
-        return "pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true) = 'off'"
-                + " AND pg_catalog.pg_has_role(CURRENT_USER, " + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
+        return "pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true) = 'off'" + " AND pg_catalog.pg_has_role("
+                + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
     }
 
     /** {@link #bypassed()} negated, in as few nodes as PostgreSQL must prepare for each statement (see below). */
     private String notBypassed() {
         return "pg_catalog.current_setting('" + Names.SYNC_SETTING + "', true) IS DISTINCT FROM 'off'"
-                + " OR NOT pg_catalog.pg_has_role(CURRENT_USER, " + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
+                + " OR NOT pg_catalog.pg_has_role(" + facts.ownerOid() + "::pg_catalog.oid, 'MEMBER')";
     }
 
     private String keyMoved() {
@@ -816,15 +822,36 @@ final class SyncTriggers {
     }
 
     /**
-     * The update trigger: {@code UPDATE OF} keeps writes that name no synced or key column out of PL/pgSQL (checked
-     * from the statement's target list, for free); its WHEN clause only lets the backfill's own batches skip it, so a
-     * batch of thousands of rows never enters PL/pgSQL.
+     * The update trigger for writes that name an old-side or key column: {@code UPDATE OF} keeps writes that name no
+     * synced or key column out of PL/pgSQL (checked from the statement's target list, for free). It has no WHEN clause:
+     * the backfill never names these columns, and a clause would be prepared again for every application statement;
+     * the function checks the {@code tandem.sync} switch itself.
      */
     String updateTrigger() {
         Set<Identifier> of = new LinkedHashSet<>(rule.oldColumns());
-        of.addAll(rule.newColumns());
         of.addAll(keyNames());
         return "CREATE TRIGGER " + Sql.ident(Names.updateTrigger(planId, rule)) + " BEFORE UPDATE OF "
+                + Sql.idents(new ArrayList<>(of)) + " ON " + Sql.table(table) + " FOR EACH ROW\n  EXECUTE FUNCTION "
+                + syncFunctionName() + "()";
+    }
+
+    /**
+     * The update trigger for writes that name new-side columns only: its WHEN clause lets the backfill's own batches
+     * skip it, so a batch of thousands of rows never enters PL/pgSQL. A statement that names both sides fires both
+     * triggers; this one runs second (trigger names sort) and sees the row the first one synced, on which the
+     * function's decision is the same (it maps again, to the same values, or finds both sides written and keeps them).
+     *
+     * @return the statement, or null when every new column is an old or key column too
+     */
+    @Nullable
+    String updateNewSideTrigger() {
+        Set<Identifier> of = new LinkedHashSet<>(rule.newColumns());
+        of.removeAll(rule.oldColumns());
+        of.removeAll(keyNames());
+        if (of.isEmpty()) {
+            return null;
+        }
+        return "CREATE TRIGGER " + Sql.ident(Names.updateNewSideTrigger(planId, rule)) + " BEFORE UPDATE OF "
                 + Sql.idents(new ArrayList<>(of)) + " ON " + Sql.table(table) + " FOR EACH ROW\n  WHEN ("
                 + notBypassed() + ")\n  EXECUTE FUNCTION " + syncFunctionName() + "()";
     }

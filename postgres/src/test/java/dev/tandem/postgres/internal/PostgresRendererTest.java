@@ -153,7 +153,8 @@ class PostgresRendererTest {
         assertThat(expand.get(0).sql()).isEqualTo("LOCK TABLE ONLY \"public\".\"customers\" IN ACCESS EXCLUSIVE MODE");
         assertThat(expand)
                 .filteredOn(s -> s.sql().startsWith("CREATE TRIGGER"))
-                .hasSize(3) // BEFORE INSERT and BEFORE UPDATE per row, AFTER per statement (RECORD)
+                // BEFORE INSERT, BEFORE UPDATE of the old side and key, of the new side, per row; AFTER per statement
+                .hasSize(4)
                 .allSatisfy(s -> assertThat(s.lockMode()).isEqualTo(LockMode.SHARE_ROW_EXCLUSIVE));
         assertThat(e.statements())
                 .filteredOn(s -> s.section() == ExplainedStatement.Section.BACKFILL)
