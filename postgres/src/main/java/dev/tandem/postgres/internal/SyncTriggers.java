@@ -805,11 +805,12 @@ final class SyncTriggers {
     }
 
     /*
-     * Why the WHEN clauses are short. PostgreSQL prepares a trigger's WHEN expression again for every statement (it
-     * deparses and plans it for each statement's executor state), so for an application's single-row writes a long
-     * WHEN clause costs more than the PL/pgSQL call it saves. The sync function makes the same decisions itself;
-     * measured with the benchmark's trigger overhead (docs/performance.md), the short clauses took old-version address
-     * updates from 0.6x to about 0.75x of their rate without the trigger.
+     * Why only one trigger has a WHEN clause, and a short one. PostgreSQL prepares a trigger's WHEN expression again for
+     * every statement (it deparses and plans it for each statement's executor state), so for an application's
+     * single-row writes a WHEN clause costs more than the PL/pgSQL call it saves. The sync function makes every
+     * decision itself, the bypass included; the one clause left is on the trigger for new-side columns, the only ones
+     * the backfill's batches name, so that a batch of thousands of rows never enters PL/pgSQL. Measured with the
+     * benchmark's trigger overhead (docs/performance.md).
      */
 
     /**
