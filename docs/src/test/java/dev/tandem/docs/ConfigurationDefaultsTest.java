@@ -62,10 +62,11 @@ class ConfigurationDefaultsTest {
                     "none",
                     o -> o.backfillListener() == dev.tandem.postgres.BackfillListener.NONE,
                     true),
+            new Row("withBackfillFiringTriggers", "`false` (skip them)", PostgresOptions::backfillFiresTriggers, false),
             new Row(
-                    "withBackfillFiringTriggers",
-                    "`false` (skip them)",
-                    PostgresOptions::backfillFiresTriggers,
+                    "withBackfillSynchronousCommit",
+                    "`false` (batches do not wait for the flush)",
+                    PostgresOptions::backfillSynchronousCommit,
                     false));
 
     @Test
