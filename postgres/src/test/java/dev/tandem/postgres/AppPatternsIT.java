@@ -126,29 +126,31 @@ class AppPatternsIT {
 
     @Test
     void statementsNamingBothSides_fireBothUpdateTriggers_andEndAsOneSyncWould() throws Exception {
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            // before the backfill: an old-version change that also names the (empty) new columns
-            s.executeUpdate("UPDATE customers SET address = '1 New St, Boston, MA, 02101', street_address ="
-                    + " street_address, city = city, state = state, zip_code = zip_code WHERE id = 11");
-            // and a malformed one: mapped once, recorded once
-            s.executeUpdate("UPDATE customers SET address = 'no commas here', street_address = street_address,"
-                    + " city = city, state = state, zip_code = zip_code WHERE id = 12");
-        }
+        // before the backfill: an old-version change that also names the (empty) new columns
+        Db.exec(
+                ds,
+                "UPDATE customers SET address = '1 New St, Boston, MA, 02101', street_address = street_address,"
+                        + " city = city, state = state, zip_code = zip_code WHERE id = 11");
+        // and a malformed one: mapped once, recorded once
+        Db.exec(
+                ds,
+                "UPDATE customers SET address = 'no commas here', street_address = street_address, city = city,"
+                        + " state = state, zip_code = zip_code WHERE id = 12");
         assertThat(new Apps.V2(ds).address(11)).isEqualTo(new Address("1 New St", "Boston", "MA", "02101"));
         assertThat(new Apps.V2(ds).address(12)).isEqualTo(new Address(null, null, null, null));
         assertThat(Db.count(ds, "SELECT count(*) FROM tandem.unmapped WHERE row_key = ARRAY['12']"))
                 .isEqualTo(1);
         migrator.backfill(plan);
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
-            // after it: an ORM of the new version that saves every column, the old one unchanged
-            s.executeUpdate("UPDATE customers SET address = address, street_address = street_address,"
-                    + " city = 'Portland', state = state, zip_code = zip_code WHERE id = 13");
-            // and the old version's change with the new columns named, unchanged
-            s.executeUpdate("UPDATE customers SET address = '2 Oak St, Salem, OR, 97301', street_address ="
-                    + " street_address, city = city, state = state, zip_code = zip_code WHERE id = 14");
-        }
+        // after it: an ORM of the new version that saves every column, the old one unchanged
+        Db.exec(
+                ds,
+                "UPDATE customers SET address = address, street_address = street_address, city = 'Portland',"
+                        + " state = state, zip_code = zip_code WHERE id = 13");
+        // and the old version's change with the new columns named, unchanged
+        Db.exec(
+                ds,
+                "UPDATE customers SET address = '2 Oak St, Salem, OR, 97301', street_address = street_address,"
+                        + " city = city, state = state, zip_code = zip_code WHERE id = 14");
         assertThat(new Apps.V1(ds).address(13)).isEqualTo("13 Main St, Portland, IL, 00013");
         assertThat(new Apps.V2(ds).address(14)).isEqualTo(new Address("2 Oak St", "Salem", "OR", "97301"));
         assertThat(migrator.verify(plan).unmappedRows()).isEqualTo(1);
