@@ -31,7 +31,7 @@ class ExpandLocksIT {
 
         assertThat(recorder)
                 .phase("expand")
-                .takesNoLockBlockingReadsLongerThan(Duration.ofMillis(500))
+                .takesNoLockBlockingReadsLongerThan(Duration.ofSeconds(2))
                 .rewritesNoTable()
                 .tookLock(CUSTOMERS, LockMode.ACCESS_EXCLUSIVE);
         assertThatSchema(ds)
