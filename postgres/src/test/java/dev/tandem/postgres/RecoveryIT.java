@@ -3,6 +3,7 @@ package dev.tandem.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.DeriveColumns;
 import dev.tandem.ErrorCode;
 import dev.tandem.LockNotAcquiredException;
 import dev.tandem.MigrationPlan;
@@ -11,6 +12,7 @@ import dev.tandem.PlanValidationException;
 import dev.tandem.StepExecutionException;
 import dev.tandem.plan.ColumnType;
 import dev.tandem.plan.Phase;
+import dev.tandem.plan.SqlExpression;
 import dev.tandem.plan.SqlStatement;
 import dev.tandem.plan.TableName;
 import dev.tandem.testkit.database.TestDatabase;
@@ -312,6 +314,45 @@ class RecoveryIT {
             writer.rollback();
         }
         assertThat(migrator.backfill(plan).rowsFilled()).isEqualTo(1_000);
+    }
+
+    @Test
+    void batchStatementTimeout_appliesToTheBatchsUpdate_andARunWithALongerOneResumes() throws Exception {
+        // the batch's settings and its UPDATE reach the server together: the timeout must still bound the UPDATE
+        Db.exec(
+                ds,
+                "CREATE FUNCTION public.slow_at(v text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF v LIKE '500 Main St,%' THEN PERFORM pg_catalog.pg_sleep(1); END IF; RETURN v; END $$");
+        MigrationPlan plan = MigrationPlan.named("slow-copy")
+                .deriveColumns(DeriveColumns.on(Plans.CUSTOMERS)
+                        .named("customers.slow")
+                        .from("address")
+                        .into("address_copy", ColumnType.TEXT, SqlExpression.trusted("public.slow_at(address)"))
+                        .backward("address", SqlExpression.trusted("address_copy")))
+                .build();
+        PostgresMigrator impatient = PostgresMigrator.create(
+                ds,
+                quick().withBatchTimeouts(Duration.ofMillis(100), Duration.ofSeconds(1))
+                        .withBatchSizes(50, 1, 50));
+        impatient.expand(plan);
+
+        assertThatThrownBy(() -> impatient.backfill(plan))
+                .isInstanceOf(StepExecutionException.class)
+                .hasMessageContaining("SQLState 57014")
+                .hasMessageContaining("statement timeout")
+                .hasMessageContaining("after key [499]")
+                .hasMessageContaining("raise the batch statement timeout (now PT0.1S)");
+        // every batch before the slow row is saved with its cursor; nothing at or after it was written
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE address_copy IS NOT NULL"))
+                .isEqualTo(499);
+        assertThat(Db.count(ds, "SELECT max(id) FROM customers WHERE address_copy IS NOT NULL"))
+                .isEqualTo(499);
+
+        PostgresMigrator patient = PostgresMigrator.create(ds, quick());
+        assertThat(patient.backfill(plan).rowsFilled()).isEqualTo(501);
+        assertThat(Db.count(ds, "SELECT count(*) FROM customers WHERE address_copy IS DISTINCT FROM address"))
+                .isZero();
+        assertThat(patient.verify(plan).inconsistentRows()).isZero();
     }
 
     @Test

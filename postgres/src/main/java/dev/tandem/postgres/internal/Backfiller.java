@@ -410,18 +410,22 @@ public final class Backfiller {
     /** The batch transaction's settings, in one round trip. */
     private void settings(Connection c, boolean replica) throws SQLException {
         try (Statement s = c.createStatement()) {
-            // one round trip for the transaction-local settings
-            s.execute("SELECT pg_catalog.set_config('lock_timeout', '"
-                    + lockWait.toMillis() + "ms', true),"
-                    + " pg_catalog.set_config('statement_timeout', '"
-                    + options.batchStatementTimeout().toMillis() + "ms', true),"
-                    + " pg_catalog.set_config('" + Names.SYNC_SETTING + "', 'off', true)"
-                    // a lost batch is lost with its cursor, so the next run redoes it: no need to wait for the flush
-                    + (options.backfillSynchronousCommit()
-                            ? ""
-                            : ", pg_catalog.set_config('synchronous_commit', 'off', true)")
-                    + (replica ? ", pg_catalog.set_config('session_replication_role', 'replica', true)" : ""));
+            s.execute(settingsSql(replica));
         }
+    }
+
+    /** The transaction-local settings of a batch, as one {@code SELECT}. */
+    private String settingsSql(boolean replica) {
+        return "SELECT pg_catalog.set_config('lock_timeout', '"
+                + lockWait.toMillis() + "ms', true),"
+                + " pg_catalog.set_config('statement_timeout', '"
+                + options.batchStatementTimeout().toMillis() + "ms', true),"
+                + " pg_catalog.set_config('" + Names.SYNC_SETTING + "', 'off', true)"
+                // a lost batch is lost with its cursor, so the next run redoes it: no need to wait for the flush
+                + (options.backfillSynchronousCommit()
+                        ? ""
+                        : ", pg_catalog.set_config('synchronous_commit', 'off', true)")
+                + (replica ? ", pg_catalog.set_config('session_replication_role', 'replica', true)" : "");
     }
 
     /** One batch, its own transaction, with its cursor: fills the range (lo, hi]. */
@@ -435,16 +439,36 @@ public final class Backfiller {
             boolean finishes,
             boolean replica)
             throws SQLException {
+        String update = lo == null ? sql.updateFirst() : sql.updateNext();
+        // after the update, only rows it left unfilled are tested against the plan's condition
+        String record = lo == null ? sql.recordFirst() : sql.recordNext();
+        // One round trip besides the commit: pgjdbc sends the statements of one prepared statement together. The
+        // settings come first, as their own statement, so that statement_timeout applies to the batch's UPDATE; the
+        // UPDATE and its cursor are one statement.
+        String batch = settingsSql(replica) + ";\n" + store.updateSavingCursor(update)
+                + (record == null ? "" : ";\n" + record);
         return Transactions.run(c, () -> {
-            settings(c, replica);
-            long rows = update(c, lo == null ? sql.updateFirst() : sql.updateNext(), lo, hi);
-            // after the update, only rows it left unfilled are tested against the plan's condition
-            String record = lo == null ? sql.recordFirst() : sql.recordNext();
-            if (record != null) {
-                update(c, record, lo, hi);
+            try (PreparedStatement ps = c.prepareStatement(batch)) {
+                int i = bind(ps, 1, lo, hi);
+                i = store.bindCursor(ps, i, planId, step.id().value(), hi, size, finishes);
+                if (record != null) {
+                    bind(ps, i, lo, hi);
+                }
+                ps.execute();
+                // the first result is the settings' row; the second the rows the UPDATE changed
+                if (!ps.getMoreResults()) {
+                    throw new SQLException("the batch statement returned no row count", "XX000");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    if (!rs.next()) {
+                        throw new SQLException(
+                                "the backfill state row of step '" + step.id() + "' of plan '" + planId
+                                        + "' is gone from " + store.backfillsTable() + "; the batch was rolled back",
+                                "55000");
+                    }
+                    return rs.getLong(1);
+                }
             }
-            store.saveCursor(c, planId, step.id().value(), hi, rows, size, finishes);
-            return rows;
         });
     }
 
