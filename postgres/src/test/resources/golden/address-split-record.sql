@@ -308,8 +308,8 @@ INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, directio
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], 'forward', NULL, 'the plan''s mappableWhen condition is false', pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200), now()
 FROM "public"."customers" t WHERE t."id" > ?::integer AND t."id" <= ?::integer AND t."street_address" IS NULL AND t."city" IS NULL AND t."state" IS NULL AND t."zip_code" IS NULL AND NOT coalesce((address ~ '^[^,]+,[^,]+,[^,]+,[^,]+$')::boolean, true)
 ON CONFLICT (plan_id, step_id, row_key, direction) DO NOTHING;
--- customers.address/backfill: no table lock; per batch, the same statement as the batch's own: the resumable cursor; the batch's settings and statements go to the server in one round trip
-WITH batch AS (<the batch's statement> RETURNING 1) UPDATE "tandem"."backfills" SET cursor_key = ?, rows_done = rows_done + (SELECT count(*) FROM batch), batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?;
+-- customers.address/backfill: no table lock; per batch, same transaction: the resumable cursor
+UPDATE "tandem"."backfills" SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?;
 -- customers.address/backfill: ACCESS SHARE on "public"."customers"; only for a batch that failed on a value (SQLState class 22): the batch is split in halves down to the failing rows, each recorded with the column and the reason
 INSERT INTO "tandem"."unmapped" (plan_id, step_id, table_name, row_key, direction, sqlstate, reason, value, recorded_at)
 SELECT 'customers-address-split', 'customers.address/sync', '"public"."customers"', ARRAY[t."id"::text], d.direction, ?, ?, CASE d.direction WHEN 'forward' THEN pg_catalog.left(pg_catalog.concat_ws(', ', t."address"::text), 200) ELSE pg_catalog.left(pg_catalog.concat_ws(', ', t."street_address"::text, t."city"::text, t."state"::text, t."zip_code"::text), 200) END, now()

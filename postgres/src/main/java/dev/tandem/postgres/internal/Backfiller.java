@@ -442,33 +442,26 @@ public final class Backfiller {
         String update = lo == null ? sql.updateFirst() : sql.updateNext();
         // after the update, only rows it left unfilled are tested against the plan's condition
         String record = lo == null ? sql.recordFirst() : sql.recordNext();
-        // One round trip besides the commit: pgjdbc sends the statements of one prepared statement together. The
-        // settings come first, as their own statement, so that statement_timeout applies to the batch's UPDATE; the
-        // UPDATE and its cursor are one statement.
-        String batch = settingsSql(replica) + ";\n" + store.updateSavingCursor(update)
-                + (record == null ? "" : ";\n" + record);
+        // pgjdbc sends the statements of one prepared statement in one round trip. The settings stay a statement of
+        // their own, before the UPDATE, so that its statement_timeout applies to the UPDATE. (Folding the cursor save
+        // into the UPDATE as a data-modifying CTE would save one more round trip, but made 2,000-row batches 7–19%
+        // slower in a server-side loop.)
+        String batch = settingsSql(replica) + ";\n" + update + (record == null ? "" : ";\n" + record);
         return Transactions.run(c, () -> {
+            long rows;
             try (PreparedStatement ps = c.prepareStatement(batch)) {
                 int i = bind(ps, 1, lo, hi);
-                i = store.bindCursor(ps, i, planId, step.id().value(), hi, size, finishes);
                 if (record != null) {
                     bind(ps, i, lo, hi);
                 }
                 ps.execute();
-                // the first result is the settings' row; the second the rows the UPDATE changed
-                if (!ps.getMoreResults()) {
-                    throw new SQLException("the batch statement returned no row count", "XX000");
-                }
-                try (ResultSet rs = ps.getResultSet()) {
-                    if (!rs.next()) {
-                        throw new SQLException(
-                                "the backfill state row of step '" + step.id() + "' of plan '" + planId
-                                        + "' is gone from " + store.backfillsTable() + "; the batch was rolled back",
-                                "55000");
-                    }
-                    return rs.getLong(1);
+                // the first result is the settings' row, the second the UPDATE's row count
+                if (ps.getMoreResults() || (rows = ps.getLargeUpdateCount()) < 0) {
+                    throw new SQLException("the batch's UPDATE returned no row count", "XX000");
                 }
             }
+            store.saveCursor(c, planId, step.id().value(), hi, rows, size, finishes);
+            return rows;
         });
     }
 

@@ -97,7 +97,15 @@ final class MoveSql {
                 false,
                 "per batch: key-share locks on the batch's source rows (deletes of them wait; updates do not),"
                         + " inserts into the new table"));
-        explained.add(PostgresRenderer.cursorSave(Sql.ident(stateSchema) + ".\"backfills\""));
+        explained.add(new RenderedStatement(
+                "UPDATE " + Sql.ident(stateSchema) + ".\"backfills\""
+                        + " SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE"
+                        + " plan_id = ? AND step_id = ?",
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                "per batch, same transaction: the resumable cursor"));
         return new BackfillSql(
                 t,
                 1,

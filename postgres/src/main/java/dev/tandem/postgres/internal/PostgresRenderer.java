@@ -697,20 +697,6 @@ public final class PostgresRenderer {
         return MoveSql.verify(step, into, table);
     }
 
-    /** {@return how explain shows the per-batch cursor save, which shares the batch's statement} */
-    static RenderedStatement cursorSave(String backfills) {
-        return new RenderedStatement(
-                "WITH batch AS (<the batch's statement> RETURNING 1) UPDATE " + backfills
-                        + " SET cursor_key = ?, rows_done = rows_done + (SELECT count(*) FROM batch), batches ="
-                        + " batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?",
-                LockMode.NONE,
-                null,
-                false,
-                false,
-                "per batch, the same statement as the batch's own: the resumable cursor; the batch's settings and"
-                        + " statements go to the server in one round trip");
-    }
-
     /**
      * {@return the backfill statements for a step}
      *
@@ -806,7 +792,14 @@ public final class PostgresRenderer {
                     false,
                     "per batch: records the rows the plan's condition rejects; only unfilled rows are tested"));
         }
-        explained.add(cursorSave(state("backfills")));
+        explained.add(new RenderedStatement(
+                "UPDATE " + state("backfills")
+                        + " SET cursor_key = ?, rows_done = rows_done + ?, batches = batches + 1, batch_size = ? WHERE plan_id = ? AND step_id = ?",
+                LockMode.NONE,
+                null,
+                false,
+                false,
+                "per batch, same transaction: the resumable cursor"));
         explained.add(new RenderedStatement(
                 recordRow(rule, facts),
                 LockMode.ACCESS_SHARE,

@@ -589,58 +589,6 @@ public final class StateStore {
     }
 
     /**
-     * {@return {@code update} and the save of its batch's cursor, as one statement}
-     *
-     * <p>A crash cannot separate a batch from its cursor, and no round trip does either. The statement returns one row,
-     * the number of rows {@code update} changed, or no row if the backfill's state row is gone. Bind {@code update}'s
-     * parameters first, then {@link #bindCursor}'s.
-     *
-     * @param update the batch's {@code UPDATE}, without {@code RETURNING}
-     */
-    public String updateSavingCursor(String update) {
-        return "WITH batch AS (" + update + "\nRETURNING 1)\nUPDATE " + t("backfills")
-                + " SET cursor_key = ?, rows_done = rows_done + (SELECT count(*) FROM batch), batches = batches + 1,"
-                + " batch_size = ?, finished_at = CASE WHEN ? THEN now() END WHERE plan_id = ? AND step_id = ?"
-                + " RETURNING (SELECT count(*) FROM batch)";
-    }
-
-    /**
-     * Binds the cursor's parameters of {@link #updateSavingCursor}.
-     *
-     * @param ps the statement
-     * @param from the index of the first cursor parameter
-     * @param planId the plan's id
-     * @param stepId the step
-     * @param cursor the batch's upper key
-     * @param batchSize the batch's size
-     * @param finished whether this is the last batch
-     * @return the index after the last cursor parameter
-     * @throws SQLException on failure
-     */
-    public int bindCursor(
-            PreparedStatement ps,
-            int from,
-            String planId,
-            String stepId,
-            String[] cursor,
-            int batchSize,
-            boolean finished)
-            throws SQLException {
-        int i = from;
-        ps.setArray(i++, ps.getConnection().createArrayOf("text", cursor));
-        ps.setInt(i++, batchSize);
-        ps.setBoolean(i++, finished);
-        ps.setString(i++, planId);
-        ps.setString(i++, stepId);
-        return i;
-    }
-
-    /** {@return the quoted name of the table that holds the backfills' cursors} */
-    public String backfillsTable() {
-        return t("backfills");
-    }
-
-    /**
      * Saves a batch's cursor; run it in the batch's own transaction.
      *
      * @param c the connection
