@@ -318,16 +318,17 @@ class RecoveryIT {
 
     @Test
     void batchStatementTimeout_appliesToTheBatchsUpdate_andARunWithALongerOneResumes() throws Exception {
-        // the batch's settings and its UPDATE reach the server together: the timeout must still bound the UPDATE
+        // the batch's settings and its UPDATE reach the server together: the timeout must still bound the UPDATE.
+        // The function lives in a schema only its owner may create in (public is open to all before PostgreSQL 15).
         Db.exec(
                 ds,
-                "CREATE FUNCTION public.slow_at(v text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN"
+                "CREATE SCHEMA slow; CREATE FUNCTION slow.slow_at(v text) RETURNS text LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF v LIKE '500 Main St,%' THEN PERFORM pg_catalog.pg_sleep(1); END IF; RETURN v; END $$");
         MigrationPlan plan = MigrationPlan.named("slow-copy")
                 .deriveColumns(DeriveColumns.on(Plans.CUSTOMERS)
                         .named("customers.slow")
                         .from("address")
-                        .into("address_copy", ColumnType.TEXT, SqlExpression.trusted("public.slow_at(address)"))
+                        .into("address_copy", ColumnType.TEXT, SqlExpression.trusted("slow.slow_at(address)"))
                         .backward("address", SqlExpression.trusted("address_copy")))
                 .build();
         PostgresMigrator impatient = PostgresMigrator.create(
